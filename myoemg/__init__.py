@@ -1,0 +1,11 @@
+"""myoemg: quantify myotonia from grip-relaxation recordings.
+
+Relaxation times (RT90-5, RT90-50, RT50-5) from the force trace, myotonic discharges from the
+EMG, and the warm-up across trials. ``import myoemg`` stays light: subpackages load on use.
+"""
+
+from ._version import __version__
+from .recording import Channel, Recording
+from .utils import MyoemgError
+
+__all__ = ["Channel", "MyoemgError", "Recording", "__version__"]

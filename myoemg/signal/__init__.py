@@ -1,0 +1,16 @@
+"""Layer 1: array functions on (..., n_times) signals with a required ``fs`` in Hz."""
+
+from .filters import (
+    EMG_BAND_HZ,
+    FORCE_LOWPASS_HZ,
+    bandpass,
+    clean_emg,
+    detect_mains,
+    emg_envelope,
+    lowpass,
+    moving_rms,
+    remove_mains,
+)
+
+__all__ = ["EMG_BAND_HZ", "FORCE_LOWPASS_HZ", "bandpass", "clean_emg", "detect_mains",
+           "emg_envelope", "lowpass", "moving_rms", "remove_mains"]

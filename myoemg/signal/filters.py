@@ -1,0 +1,261 @@
+"""Zero-phase filters, mains removal and envelopes for arrays of shape (..., n_times).
+
+All functions take a required sampling rate ``fs`` in Hz and cut-offs in Hz, filter along the
+last axis and never change their input. Zero-phase second-order sections (``sosfiltfilt``) are
+used throughout so that timing measurements are not shifted (SPEC.md §6).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import signal as sps
+
+from ..utils import check_option, logger, validate_fs
+
+#: Default surface-EMG band, Hz: 20–450 Hz (SPEC.md §6; SENIAM, Merletti 1999, De Luca 2010).
+EMG_BAND_HZ = (20.0, 450.0)
+#: Default force low-pass before level crossings, Hz (SPEC.md §2, §6: "~10–20 Hz", ours: 15 Hz).
+FORCE_LOWPASS_HZ = 15.0
+
+
+def _nyquist_guard(freq, fs):
+    """Keep a cut-off below 0.45·fs so that the filter stays well conditioned."""
+    return min(float(freq), 0.45 * fs)
+
+
+def _padlen(n_times, sos):
+    # sosfiltfilt's default pad is 3 * (2 * n_sections + 1); shorter signals need less.
+    return min(n_times - 1, 3 * (2 * len(sos) + 1))
+
+
+def bandpass(x, *, fs, l_freq, h_freq, order=4, axis=-1):
+    """Zero-phase Butterworth band-pass.
+
+    Parameters
+    ----------
+    x : ndarray, shape (..., n_times)
+        Signal, any unit.
+    fs : float
+        Sampling rate in Hz.
+    l_freq, h_freq : float | None
+        Pass-band edges in Hz; ``None`` for a low-pass or high-pass only. ``h_freq`` is kept
+        below 0.45·fs.
+    order : int
+        Butterworth order (applied twice, forward and backward).
+
+    Returns
+    -------
+    y : ndarray, same shape as ``x``
+    """
+    fs = validate_fs(fs)
+    x = np.asarray(x, dtype=float)
+    h = None if h_freq is None else _nyquist_guard(h_freq, fs)
+    if l_freq is not None and h is not None:
+        if l_freq >= h:
+            raise ValueError(f"band {l_freq}-{h_freq} Hz is empty at fs={fs} Hz.")
+        sos = sps.butter(order, [l_freq, h], btype="bandpass", fs=fs, output="sos")
+    elif l_freq is not None:
+        sos = sps.butter(order, l_freq, btype="highpass", fs=fs, output="sos")
+    elif h is not None:
+        sos = sps.butter(order, h, btype="lowpass", fs=fs, output="sos")
+    else:
+        return x.copy()
+    if x.shape[axis] < 2:
+        return x.copy()
+    return sps.sosfiltfilt(sos, x, axis=axis, padlen=_padlen(x.shape[axis], sos))
+
+
+def lowpass(x, *, fs, cutoff_hz, order=4, axis=-1):
+    """Zero-phase Butterworth low-pass at ``cutoff_hz`` (Hz); see :func:`bandpass`."""
+    return bandpass(x, fs=fs, l_freq=None, h_freq=cutoff_hz, order=order, axis=axis)
+
+
+def detect_mains(x, *, fs, candidates_hz=(50.0, 60.0), min_snr_db=10.0):
+    """Say whether 50 or 60 Hz mains hum is present, from the power spectrum.
+
+    The power at each candidate frequency and its first two harmonics below Nyquist is compared
+    with the median power of the neighbouring bins (±5 Hz). The candidate with the larger ratio
+    wins if it exceeds ``min_snr_db``.
+
+    Parameters
+    ----------
+    x : ndarray, shape (..., n_times)
+        Signal.
+    fs : float
+        Sampling rate in Hz.
+
+    Returns
+    -------
+    mains_hz : float | None
+        50.0, 60.0 or None when neither stands out.
+    """
+    fs = validate_fs(fs)
+    x = np.atleast_2d(np.asarray(x, dtype=float))
+    nperseg = int(min(x.shape[-1], round(4 * fs)))  # 0.25 Hz resolution
+    if nperseg < fs / 2:
+        return None
+    freqs, psd = sps.welch(x, fs=fs, nperseg=nperseg, axis=-1)
+    psd = psd.mean(axis=tuple(range(psd.ndim - 1)))
+    best, best_ratio = None, 10 ** (min_snr_db / 10)
+    for f0 in candidates_hz:
+        ratios = []
+        for f in (f0, 2 * f0, 3 * f0):
+            if f > 0.45 * fs:
+                break
+            peak = psd[np.abs(freqs - f) <= 0.5].max()
+            ring = psd[(np.abs(freqs - f) > 1.5) & (np.abs(freqs - f) <= 5)]
+            ratios.append(peak / max(np.median(ring), np.finfo(float).tiny))
+        ratio = max(ratios) if ratios else 0.0
+        if ratio > best_ratio:
+            best, best_ratio = f0, ratio
+    return best
+
+
+def _harmonic_design(n, fs, f0, n_harmonics):
+    t = np.arange(n) / fs
+    k = np.arange(1, n_harmonics + 1)
+    phase = 2 * np.pi * f0 * k[None, :] * t[:, None]
+    return np.concatenate([np.cos(phase), np.sin(phase)], axis=1)  # (n, 2K)
+
+
+def _blockwise_fit(blocks, design, weights):
+    """Weighted least squares of each block on the design; blocks (..., n_blocks, n)."""
+    gram = np.einsum("tk,...bt,tl->...bkl", design, weights, design)
+    rhs = np.einsum("tk,...bt->...bk", design, weights * blocks)
+    gram += 1e-9 * np.trace(gram, axis1=-2, axis2=-1)[..., None, None] * np.eye(gram.shape[-1])
+    return np.linalg.solve(gram, rhs[..., None])[..., 0]  # (..., n_blocks, 2K)
+
+
+def remove_mains(x, *, fs, mains_hz="auto", n_harmonics=None, block_s=1.0, n_iter=3):
+    """Subtract fitted mains harmonics, block by block, with robust weights.
+
+    A narrow IIR notch rings for about Q/(π·f0) seconds after the abrupt end of a contraction
+    and fakes activity right after release. Instead, in each block of ``block_s`` seconds the
+    hum is modelled as a sum of harmonics of ``f0`` with free amplitude and phase and fitted by
+    iteratively re-weighted least squares (Tukey biweight on the residual, scale = resting noise
+    of the whole channel), so that contraction EMG barely moves the fit and nothing is added to
+    the quiet samples after a release. ``f0`` is refined from the drift of the fitted phase
+    across blocks, so a mains frequency a little off 50 or 60 Hz is followed.
+
+    Parameters
+    ----------
+    x : ndarray, shape (..., n_times)
+        Signal (EMG in volts).
+    fs : float
+        Sampling rate in Hz.
+    mains_hz : 'auto' | float | None
+        Mains frequency; 'auto' detects 50 vs 60 Hz with :func:`detect_mains`; None does nothing.
+    n_harmonics : int | None
+        Harmonics to remove; default all below 0.45·fs, at most 6.
+    block_s : float
+        Block length in seconds.
+
+    Returns
+    -------
+    y : ndarray, same shape as ``x``
+    """
+    fs = validate_fs(fs)
+    x = np.asarray(x, dtype=float)
+    if isinstance(mains_hz, str):
+        check_option("mains_hz", mains_hz, ("auto",))
+        mains_hz = detect_mains(x, fs=fs)
+        logger.debug("mains detected: %s", mains_hz)
+    if mains_hz is None or x.shape[-1] < 4:
+        return x.copy()
+    if n_harmonics is None:
+        n_harmonics = int(min(6, np.floor(0.45 * fs / mains_hz)))
+    if n_harmonics < 1:
+        return x.copy()
+    n_times = x.shape[-1]
+    n = int(min(n_times, max(round(block_s * fs), round(4 * fs / mains_hz))))
+    n_blocks = -(-n_times // n)
+    pad = n_blocks * n - n_times
+    padded = np.concatenate([x, np.zeros(x.shape[:-1] + (pad,))], axis=-1)
+    blocks = padded.reshape(x.shape[:-1] + (n_blocks, n))
+    valid = np.ones(n_blocks * n, bool)
+    valid[n_times:] = False
+    valid = np.broadcast_to(valid.reshape(n_blocks, n), blocks.shape)
+
+    f0 = float(mains_hz)
+    for refine in (True, False):
+        design = _harmonic_design(n, fs, f0, n_harmonics)
+        weights = valid.astype(float)
+        for _ in range(n_iter):
+            coef = _blockwise_fit(blocks, design, weights)
+            resid = blocks - np.einsum("tk,...bk->...bt", design, coef)
+            scale = _robust_scale(resid, valid)
+            u = resid / (4.685 * scale)
+            weights = np.where(valid & (np.abs(u) < 1), (1 - u**2) ** 2, 0.0)
+        if not refine or n_blocks < 3:
+            break
+        # Phase of the fundamental in each block, block starts at b*n/fs.
+        phase = np.arctan2(-coef[..., n_harmonics], coef[..., 0])
+        phase = np.unwrap(phase.reshape(-1, n_blocks), axis=-1).mean(axis=0)
+        slope = np.polyfit(np.arange(n_blocks) * n / fs, phase, 1)[0]
+        df = slope / (2 * np.pi)
+        if abs(df) < 0.5:
+            f0 += df
+    hum = np.einsum("tk,...bk->...bt", design, coef).reshape(padded.shape)[..., :n_times]
+    return x - hum
+
+
+def _robust_scale(resid, valid):
+    """Resting noise level per channel: the lower quartile of block MADs, × 1.4826."""
+    masked = np.where(valid, np.abs(resid), np.nan)
+    mad = np.nanmedian(masked, axis=-1)  # (..., n_blocks)
+    scale = 1.4826 * np.nanpercentile(mad, 25, axis=-1, keepdims=True)[..., None]
+    return np.maximum(scale, np.finfo(float).tiny)
+
+
+def moving_rms(x, *, fs, window_s=0.05, axis=-1):
+    """Centred moving root-mean-square over ``window_s`` seconds (cumulative sums, no loops).
+
+    Returns
+    -------
+    rms : ndarray, same shape as ``x``, in the unit of ``x``
+    """
+    fs = validate_fs(fs)
+    x = np.moveaxis(np.asarray(x, dtype=float), axis, -1)
+    n = max(1, round(window_s * fs))
+    csum = np.concatenate([np.zeros(x.shape[:-1] + (1,)), np.cumsum(x**2, axis=-1)], axis=-1)
+    idx = np.arange(x.shape[-1])
+    lo = np.clip(idx - n // 2, 0, x.shape[-1])
+    hi = np.clip(idx - n // 2 + n, 0, x.shape[-1])
+    ms = (csum[..., hi] - csum[..., lo]) / np.maximum(hi - lo, 1)
+    return np.moveaxis(np.sqrt(np.maximum(ms, 0.0)), -1, axis)
+
+
+def clean_emg(x, *, fs, band_hz=EMG_BAND_HZ, mains_hz="auto"):
+    """Band-pass EMG and remove mains hum: the preprocessing every EMG measure starts from.
+
+    Parameters
+    ----------
+    x : ndarray, shape (..., n_times)
+        EMG in volts.
+    fs : float
+        Sampling rate in Hz (≥ 1 kHz for surface EMG, SPEC.md §6).
+    band_hz : (float, float)
+        Pass band in Hz; the upper edge is kept below 0.45·fs. Default 20–450 Hz (SPEC.md §6);
+        use about (10, 10000) for needle EMG.
+    mains_hz : 'auto' | float | None
+        See :func:`remove_mains`.
+
+    Returns
+    -------
+    y : ndarray, same shape as ``x``, in volts
+    """
+    fs = validate_fs(fs)
+    hp = bandpass(x, fs=fs, l_freq=band_hz[0], h_freq=None)
+    return bandpass(remove_mains(hp, fs=fs, mains_hz=mains_hz), fs=fs, l_freq=None,
+                    h_freq=band_hz[1])
+
+
+def emg_envelope(x, *, fs, window_s=0.05, band_hz=EMG_BAND_HZ, mains_hz="auto"):
+    """Moving-RMS envelope of cleaned EMG (:func:`clean_emg` then :func:`moving_rms`).
+
+    Returns
+    -------
+    envelope : ndarray, same shape as ``x``, in volts
+    """
+    return moving_rms(clean_emg(x, fs=fs, band_hz=band_hz, mains_hz=mains_hz), fs=fs,
+                      window_s=window_s)
