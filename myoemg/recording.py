@@ -36,6 +36,11 @@ EVENT_COLUMNS = ["onset_s", "duration_s", "description"]
 
 _FORCE_LABEL = re.compile(r"grip|force|dyn|dynamomet|torque|pinch|load|kraft|newton", re.I)
 _EMG_LABEL = re.compile(r"emg|fds|fdp|fcr|fcu|flexor|extensor|muscle|needle|\bmu\b|smu", re.I)
+# Labels of signals that are neither EMG nor force, even when recorded in volts.
+_OTHER_LABEL = re.compile(
+    r"(?<![a-z])(eeg|eog|ecg|ekg|resp\w*|temp\w*|eda|gsr|marker|event|trig\w*|angle|co2|"
+    r"flow|volume|spo2|status|stim\w*)(?![a-z])"
+    r"|^(fp|af|f|fc|ft|c|cp|tp|p|po|o|t|a|m)(z|\d{1,2})$", re.I)
 
 
 @dataclass
@@ -106,13 +111,16 @@ def infer_kind(name, unit):
 
     Force units (N, kgf, lbf) or force-like labels ('Grip', 'Force', 'Dynamometer', 'Torque')
     give 'force'; voltage units with EMG-like labels ('EMG FDS', 'Flexor'), or voltage units
-    alone, give 'emg'; anything else 'other'.
+    alone, give 'emg'; labels of other signals ('EEG Fpz-Cz', 'ECG', 'Resp', 'Temp', 10-20
+    electrode names such as 'Cz') give 'other' even in volts; anything else 'other'.
     """
     si, _ = to_si(unit)
     if si == "N" or (_FORCE_LABEL.search(name or "") and not _EMG_LABEL.search(name or "")):
         return "force"
     if _EMG_LABEL.search(name or ""):
         return "emg"
+    if _OTHER_LABEL.search((name or "").strip()):
+        return "other"
     if si == "V":
         return "emg"
     return "other"

@@ -1,5 +1,6 @@
 """Layer 1: array functions on (..., n_times) signals with a required ``fs`` in Hz."""
 
+from .crossings import level_crossings
 from .filters import (
     EMG_BAND_HZ,
     FORCE_LOWPASS_HZ,
@@ -13,4 +14,4 @@ from .filters import (
 )
 
 __all__ = ["EMG_BAND_HZ", "FORCE_LOWPASS_HZ", "bandpass", "clean_emg", "detect_mains",
-           "emg_envelope", "lowpass", "moving_rms", "remove_mains"]
+           "emg_envelope", "level_crossings", "lowpass", "moving_rms", "remove_mains"]

@@ -42,6 +42,8 @@ def bandpass(x, *, fs, l_freq, h_freq, order=4, axis=-1):
         below 0.45·fs.
     order : int
         Butterworth order (applied twice, forward and backward).
+    axis : int
+        Time axis.
 
     Returns
     -------
@@ -83,6 +85,10 @@ def detect_mains(x, *, fs, candidates_hz=(50.0, 60.0), min_snr_db=10.0):
         Signal.
     fs : float
         Sampling rate in Hz.
+    candidates_hz : tuple of float
+        Mains frequencies to test, in Hz.
+    min_snr_db : float
+        How far above the neighbouring bins a line must stand, in dB (ours: 10 dB).
 
     Returns
     -------
@@ -149,6 +155,8 @@ def remove_mains(x, *, fs, mains_hz="auto", n_harmonics=None, block_s=1.0, n_ite
         Harmonics to remove; default all below 0.45·fs, at most 6.
     block_s : float
         Block length in seconds.
+    n_iter : int
+        Re-weighting iterations.
 
     Returns
     -------

@@ -1,0 +1,1 @@
+"""The ``myoemg`` command line: argparse subcommands that call the public API."""

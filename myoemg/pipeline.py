@@ -1,0 +1,272 @@
+"""``analyze``: the one place where readers, detectors and metrics meet.
+
+``analyze(recording) -> Analysis`` finds the grips in the force trace, measures relaxation times,
+the EMG after-activity and the myotonic discharges after each release, and labels the warm-up
+pattern. :class:`Analysis` holds the tables and writes them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ._version import __version__
+from .detect.discharges import DISCHARGE_COLUMNS, detect_discharges
+from .detect.trials import find_trials
+from .metrics import after_activity, relaxation_times, warmup_pattern
+from .recording import Recording
+from .signal import EMG_BAND_HZ, FORCE_LOWPASS_HZ, emg_envelope
+from .utils import (
+    ChannelError,
+    NoTrialsError,
+    atomic_path,
+    check_option,
+    logger,
+    verbose,
+    write_text_atomic,
+)
+
+#: Columns of ``Analysis.trials`` (and ``trials.csv``), in order.
+TRIAL_TABLE_COLUMNS = ["trial", "onset_s", "release_s", "peak_s", "peak_force_n", "baseline_n",
+                       "rt90_5_s", "rt90_50_s", "rt50_5_s", "relaxed", "t90_s", "t50_s", "t5_s",
+                       "window_end_s", "after_activity_s", "myotonic", "discharge_count"]
+NEEDLE_BAND_HZ = (10.0, 10_000.0)  # SPEC.md §6: needle EMG about 10 Hz–10 kHz
+
+
+@dataclass
+class Analysis:
+    """Results of :func:`analyze`.
+
+    Attributes
+    ----------
+    trials : DataFrame
+        One row per grip (:data:`TRIAL_TABLE_COLUMNS`); times in seconds from the start of the
+        recording, forces in newtons.
+    discharges : DataFrame
+        One row per detected discharge train (``myoemg.detect.DISCHARGE_COLUMNS`` + ``trial``).
+    summary : dict
+        Session-level results, the inputs, the parameters and the package version.
+    recording : Recording | None
+        The analysed recording (not saved).
+    """
+
+    trials: pd.DataFrame
+    discharges: pd.DataFrame
+    summary: dict
+    recording: Recording | None = field(default=None, repr=False)
+
+    def save(self, directory, *, overwrite=True):
+        """Write ``trials.csv``, ``discharges.csv`` and ``summary.json`` into ``directory``.
+
+        Each file is written to a temporary name and then renamed, so an interrupted run never
+        leaves a half-written file.
+
+        Returns
+        -------
+        paths : dict of str -> Path
+        """
+        directory = Path(directory)
+        paths = {}
+        for name, table in (("trials", self.trials), ("discharges", self.discharges)):
+            paths[name] = directory / f"{name}.csv"
+            with atomic_path(paths[name], overwrite=overwrite) as tmp:
+                table.to_csv(tmp, index=False, float_format="%.6g")
+        paths["summary"] = directory / "summary.json"
+        write_text_atomic(paths["summary"], json.dumps(_jsonable(self.summary), indent=2) + "\n",
+                          overwrite=overwrite)
+        return paths
+
+    def __repr__(self):
+        return (f"<Analysis {len(self.trials)} trials, {len(self.discharges)} discharges, "
+                f"pattern {self.summary.get('pattern')!r}>")
+
+
+@verbose
+def analyze(recording, *, emg=None, force=None, electrode=None, detect=True,
+            band_hz=None, mains_hz="auto", force_lowpass_hz=FORCE_LOWPASS_HZ,
+            trial_threshold_frac=0.3, min_hold_s=1.0, verbose=None):
+    """Analyse a grip session: trials, relaxation times, EMG after-activity, discharges.
+
+    Parameters
+    ----------
+    recording : Recording | mne.io.BaseRaw
+        The session. A Raw is converted with :meth:`Recording.from_mne`.
+    emg : str | list of str | None
+        EMG channel name(s) to analyse, overriding the roles found on load.
+    force : str | None
+        Force channel name, overriding the role found on load.
+    electrode : {'surface', 'needle'} | None
+        EMG electrode type; default from ``recording.metadata['electrode']``, else 'surface'.
+        Sets the EMG band (surface 20–450 Hz, needle 10 Hz–10 kHz; SPEC.md §6).
+    detect : bool
+        Run the myotonic-discharge detector (default True).
+    band_hz : (float, float) | None
+        EMG band in Hz, overriding the electrode default.
+    mains_hz : 'auto' | float | None
+        Mains frequency to remove from the EMG ('auto' detects 50 vs 60 Hz).
+    force_lowpass_hz : float
+        Force low-pass before crossings, Hz (SPEC.md §2).
+    trial_threshold_frac, min_hold_s : float
+        Grip detection thresholds (see :func:`myoemg.detect.find_trials`).
+    verbose : bool | str | int | None
+        Log level for this call.
+
+    Returns
+    -------
+    analysis : Analysis
+
+    Raises
+    ------
+    NoTrialsError
+        When the recording has a force channel but no grip is found in it.
+    ChannelError
+        When the named channels do not exist, or the recording has neither EMG nor force.
+    """
+    rec = recording if isinstance(recording, Recording) else Recording.from_mne(recording)
+    if emg is not None or force is not None:
+        rec = rec.set_roles(emg=emg, force=force)
+    electrode = electrode or rec.metadata.get("electrode") or "surface"
+    check_option("electrode", electrode, ("surface", "needle"))
+    band = tuple(band_hz) if band_hz is not None else (
+        NEEDLE_BAND_HZ if electrode == "needle" else EMG_BAND_HZ)
+    force_ch = rec.force
+    emg_chans = rec.emg
+    if force_ch is None and not emg_chans:
+        raise ChannelError(f"{rec.source_name} has neither an EMG nor a force channel; channels "
+                           f"are {rec.ch_names} with kinds {rec.kinds}. Name them with emg= "
+                           "and force=.")
+    params = {"electrode": electrode, "emg_band_hz": list(band), "mains_hz": mains_hz,
+              "force_lowpass_hz": force_lowpass_hz, "trial_threshold_frac": trial_threshold_frac,
+              "min_hold_s": min_hold_s, "detect": detect}
+    summary = {"software": "myoemg", "version": __version__, "inputs": _inputs(rec),
+               "parameters": params, "force_channel": force_ch.name if force_ch else None,
+               "emg_channels": [c.name for c in emg_chans], "conversions": rec.conversions,
+               "metadata": dict(rec.metadata), "notes": []}
+
+    trials = _force_trials(rec, force_ch, force_lowpass_hz, trial_threshold_frac, min_hold_s,
+                           summary)
+    discharges = pd.DataFrame(columns=[*DISCHARGE_COLUMNS, "trial"])
+    trials["after_activity_s"] = np.nan
+    trials["myotonic"] = False
+    trials["discharge_count"] = 0
+    if emg_chans:
+        data, fs_emg, names = rec.get_data("emg")
+        t0 = emg_chans[0].start_s
+        env = emg_envelope(data, fs=fs_emg, band_hz=band, mains_hz=mains_hz)
+        if len(trials):
+            rest = [(on - t0 - 1.2, on - t0 - 0.2) for on in trials["onset_s"]]
+            after, _ = after_activity(data, fs=fs_emg, release_s=trials["release_s"] - t0,
+                                      window_end_s=trials["window_end_s"] - t0,
+                                      rest_windows_s=rest, envelope=env)
+            trials["after_activity_s"] = _row_nanmax(after)  # longest over channels
+        if detect:
+            discharges = _discharges(data, fs_emg, names, t0, trials, electrode, summary)
+    else:
+        summary["notes"].append("no EMG channel: discharges and after-activity not measured")
+
+    trials = trials[TRIAL_TABLE_COLUMNS].reset_index(drop=True)
+    summary.update(_session_summary(trials, discharges))
+    logger.info("Analysed %s: %d trials, pattern %s, %d myotonic discharges", rec.source_name,
+                len(trials), summary["pattern"], summary["n_myotonic_discharges"])
+    return Analysis(trials, discharges.reset_index(drop=True), summary, rec)
+
+
+def _force_trials(rec, force_ch, lowpass_hz, threshold_frac, min_hold_s, summary):
+    """Trials with relaxation times, in recording time; empty when there is no force."""
+    if force_ch is None:
+        summary["notes"].append(
+            f"no force channel in {rec.source_name}: analysed for EMG only, so the trials "
+            "table is empty (give a force file or name the channel with force=)")
+        return pd.DataFrame({c: pd.Series(dtype=float) for c in TRIAL_TABLE_COLUMNS})
+    try:
+        tr = find_trials(force_ch.data, fs=force_ch.fs, threshold_frac=threshold_frac,
+                         min_hold_s=min_hold_s, lowpass_hz=lowpass_hz)
+    except NoTrialsError as err:
+        raise NoTrialsError(f"{rec.source_name}, force channel {force_ch.name!r}: {err}") \
+            from None
+    rt = relaxation_times(force_ch.data, tr, fs=force_ch.fs, lowpass_hz=lowpass_hz)
+    trials = tr.merge(rt, on="trial")
+    time_cols = ["onset_s", "peak_s", "hold_end_s", "window_end_s", "release_s", "t90_s",
+                 "t50_s", "t5_s"]
+    trials[time_cols] += force_ch.start_s
+    return trials
+
+
+def _row_nanmax(a):
+    """Per-row max ignoring NaN; NaN for an all-NaN row (no RuntimeWarning)."""
+    out = np.full(a.shape[0], np.nan)
+    ok = np.isfinite(a).any(axis=1)
+    out[ok] = np.nanmax(a[ok], axis=1)
+    return out
+
+
+def _discharges(data, fs, names, t0, trials, electrode, summary):
+    """Detect discharges after each release and attach them to trials."""
+    if len(trials):
+        windows = [(r - t0, e - t0) for r, e in zip(trials["release_s"], trials["window_end_s"],
+                                                     strict=True) if np.isfinite(r)]
+    else:
+        windows = None  # EMG only: search the whole recording
+    found = detect_discharges(data, fs=fs, ch_names=names, search_s=windows, electrode=electrode)
+    found = found.copy()
+    found[["start_s", "end_s"]] += t0
+    found["trial"] = pd.array([pd.NA] * len(found), dtype="Int64")
+    for tr in trials.itertuples(index=False):
+        inside = (found["start_s"] >= tr.release_s) & (found["start_s"] < tr.window_end_s)
+        found.loc[inside, "trial"] = tr.trial
+    myo = found[found["kind"] == "myotonic"]
+    counts = myo.groupby("trial").size()
+    trials["discharge_count"] = trials["trial"].map(counts).fillna(0).astype(int)
+    trials["myotonic"] = trials["discharge_count"] > 0
+    summary["trial_myotonic_rule"] = ("a trial is myotonic when at least one myotonic discharge "
+                                      "starts between its release and the next grip's onset")
+    return found
+
+
+def _session_summary(trials, discharges):
+    rt = trials["rt90_5_s"].to_numpy(float)
+    relaxed = trials["relaxed"].to_numpy(bool) if len(trials) else np.zeros(0, bool)
+    lower_bound = (trials["window_end_s"] - trials["t90_s"]).to_numpy(float)
+    rt_for_pattern = np.where(relaxed, rt, lower_bound)
+    pattern = warmup_pattern(rt_for_pattern, censored=~relaxed)
+    myo = discharges[discharges["kind"] == "myotonic"] if len(discharges) else discharges
+    return {
+        "n_trials": int(len(trials)),
+        "n_relaxed": int(relaxed.sum()),
+        "pattern": pattern["pattern"],
+        "pattern_rule": pattern["rule"],
+        "pattern_reason": pattern.get("reason", ""),
+        "warmup": {k: v for k, v in pattern.items() if k not in ("pattern", "rule", "reason")},
+        "rt90_5_first_s": float(rt[0]) if rt.size else math.nan,
+        "rt90_5_last_s": float(rt[-1]) if rt.size else math.nan,
+        "rt90_5_min_s": float(np.nanmin(rt)) if np.isfinite(rt).any() else math.nan,
+        "peak_force_max_n": float(trials["peak_force_n"].max()) if len(trials) else math.nan,
+        "n_discharges": int(len(discharges)),
+        "n_myotonic_discharges": int(len(myo)),
+        "n_myotonic_trials": int(trials["myotonic"].sum()) if len(trials) else 0,
+    }
+
+
+def _inputs(rec):
+    src = rec.source if isinstance(rec.source, (list, tuple)) else [rec.source]
+    return [str(s) for s in src if s]
+
+
+def _jsonable(obj):
+    """Make a summary JSON-safe: NaN -> None, numpy scalars -> Python."""
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, (np.bool_, bool)):
+        return bool(obj)
+    if isinstance(obj, (np.integer,)):
+        return int(obj)
+    if isinstance(obj, (float, np.floating)):
+        return None if not math.isfinite(obj) else float(obj)
+    return obj
