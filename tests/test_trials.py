@@ -43,4 +43,4 @@ def test_short_twitch_is_not_a_grip():
 
 def test_sampling_rate_is_required():
     with pytest.raises(TypeError):
-        find_trials(np.zeros(100))  # noqa: the missing fs is the point
+        find_trials(np.zeros(100))  # the missing fs is the point

@@ -99,16 +99,21 @@ def _relaxation(t, tau_fast, tau_slow):
     return 0.5 * fast + 0.5 * np.exp(-t / tau_slow)
 
 
-def _relaxation_params(rt90_5_s):
-    """(τ_f, τ_s) giving the requested RT90-5."""
+def _relaxation_params(rt90_5_s, release_frac=1.0):
+    """(τ_f, τ_s) giving the requested RT90-5.
+
+    The fall starts from ``release_frac`` of the peak (fatigue during the hold), so the 90 % and
+    5 % levels of the peak are reached where g = 0.9 / release_frac and 0.05 / release_frac.
+    """
+    hi, lo = 0.9 / release_frac, 0.05 / release_frac
     if rt90_5_s <= _FAST_RT_S * 1.2:
-        return rt90_5_s / _GAUSS_RT, None
+        return rt90_5_s / (np.sqrt(-np.log(lo)) - np.sqrt(-np.log(hi))), None
     tau_fast = _FAST_RT_S / _GAUSS_RT
-    t = np.linspace(0, 40 * rt90_5_s, 400_000)
+    t = np.linspace(0, 40 * rt90_5_s, 100_000)
 
     def err(tau_slow):
         g = _relaxation(t, tau_fast, tau_slow)
-        return np.interp(0.05, g[::-1], t[::-1]) - np.interp(0.9, g[::-1], t[::-1]) - rt90_5_s
+        return np.interp(lo, g[::-1], t[::-1]) - np.interp(hi, g[::-1], t[::-1]) - rt90_5_s
 
     return tau_fast, brentq(err, 1e-3, 10 * rt90_5_s, xtol=1e-7)
 
@@ -194,7 +199,10 @@ def simulate_session(*, fs_emg, fs_force, n_trials=6, pattern="warm-up", rt90_5_
     noise_v = noise_v or (10e-6 if needle else 4e-6)
 
     # Timeline: onset, release and relaxation parameters of every trial.
-    params = [_relaxation_params(rt) for rt in rts]
+    if not 0 <= fatigue < 0.1:
+        raise ValueError(f"fatigue must be in [0, 0.1) so the fall starts above 90 %, got "
+                         f"{fatigue}.")
+    params = [_relaxation_params(rt, 1 - fatigue) for rt in rts]
     onsets, releases, t = [], [], lead_in_s
     for rt in rts:
         onsets.append(t)

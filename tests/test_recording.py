@@ -1,0 +1,90 @@
+"""The Recording container: rates per channel, roles, SI units, MNE round trip."""
+
+import numpy as np
+import pytest
+
+from myoemg import Channel, Recording
+from myoemg.recording import infer_kind
+from myoemg.utils import ChannelError
+
+from .settings import FS_EMG, FS_FORCE, N_SECONDS_ODD
+
+
+@pytest.fixture
+def rec():
+    rng = np.random.default_rng(0)
+    emg = Channel("EMG FDS", "emg", 1e-4 * rng.standard_normal(int(N_SECONDS_ODD * FS_EMG)),
+                  FS_EMG, "V")
+    t = np.arange(int(N_SECONDS_ODD * FS_FORCE)) / FS_FORCE
+    force = Channel("Grip", "force", 100 + 50 * np.sin(t), FS_FORCE, "N")
+    return Recording([emg, force], metadata={"muscle": "FDS"},
+                     identifiers={"patient_name": "Jane Roe"}, source="x.edf")
+
+
+def test_channels_keep_their_own_rates(rec):
+    assert rec["EMG FDS"].fs == FS_EMG and rec["Grip"].fs == FS_FORCE
+    assert rec.force.name == "Grip" and [c.name for c in rec.emg] == ["EMG FDS"]
+    assert rec.duration_s == pytest.approx(N_SECONDS_ODD, abs=1 / FS_FORCE)
+
+
+def test_repr_has_no_identifiers(rec):
+    assert "Jane" not in repr(rec)
+
+
+def test_missing_channel_suggests_a_name(rec):
+    with pytest.raises(ChannelError, match="Did you mean 'Grip'"):
+        rec.set_roles(force="Gripp")
+
+
+def test_roles_can_be_overridden(rec):
+    out = rec.set_roles(emg="EMG FDS", force="Grip")
+    assert out.kinds == ["emg", "force"]
+    with pytest.raises(ChannelError, match="cannot be read as force"):
+        rec.set_roles(force="EMG FDS")
+
+
+def test_duplicate_names_are_refused():
+    ch = Channel("A", "emg", np.zeros(10), 100.0, "V")
+    with pytest.raises(ChannelError, match="duplicate"):
+        Recording([ch, ch])
+
+
+@pytest.mark.parametrize("name, unit, kind", [
+    ("Grip", "N", "force"), ("Force", "kgf", "force"), ("Dynamometer", "", "force"),
+    ("EMG FDS", "uV", "emg"), ("Ch1", "mV", "emg"), ("Temp", "degC", "other"),
+    ("EMG flexor", "", "emg"), ("k_torque", "v", "force"),
+])
+def test_infer_kind(name, unit, kind):
+    assert infer_kind(name, unit) == kind
+
+
+def test_mne_round_trip_split_rates_is_exact(rec):
+    raws = rec.to_mne(split_rates=True)
+    assert [r.info["sfreq"] for r in raws] == [FS_EMG, FS_FORCE]
+    back = Recording.from_mne(raws)
+    for name in rec.ch_names:
+        np.testing.assert_array_equal(back[name].data, rec[name].data)
+        assert back[name].fs == rec[name].fs and back[name].kind == rec[name].kind
+    assert back.metadata["muscle"] == "FDS"
+
+
+def test_mne_round_trip_single_raw_resamples_for_export_only(rec):
+    raw = rec.to_mne()
+    assert raw.info["sfreq"] == FS_EMG
+    assert raw.get_channel_types() == ["emg", "misc"]
+    back = Recording.from_mne(raw)
+    assert back["Grip"].fs == FS_FORCE and back["Grip"].n_times == rec["Grip"].n_times
+    np.testing.assert_array_equal(back["EMG FDS"].data, rec["EMG FDS"].data)
+    # A 0.16 Hz sine survives up- and down-sampling to well under 0.1 % away from the edges.
+    inner = slice(10, -10)
+    np.testing.assert_allclose(back["Grip"].data[inner], rec["Grip"].data[inner], rtol=1e-3)
+
+
+def test_events_become_annotations(rec):
+    import pandas as pd
+
+    rec.events = pd.DataFrame({"onset_s": [1.5], "duration_s": [0.5], "description": ["grip"]})
+    raw = rec.to_mne()
+    assert list(raw.annotations.description) == ["grip"]
+    back = Recording.from_mne(raw)
+    assert back.events.onset_s.tolist() == pytest.approx([1.5])
