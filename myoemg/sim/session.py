@@ -208,7 +208,7 @@ def simulate_session(*, fs_emg, fs_force, n_trials=6, pattern="warm-up", rt90_5_
         onsets.append(t)
         releases.append(t + ramp_s + hold_s)
         t = releases[-1] + max(rest_s, 4 * rt + 2.0)
-    duration = t
+    duration = float(np.ceil(t))  # whole seconds: EDF data records hold whole seconds
     peaks = peak_force_n * (1 - 0.02 * np.arange(n_trials))
 
     def clean_force(tt):

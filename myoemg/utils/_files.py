@@ -25,12 +25,19 @@ def atomic_path(path, *, overwrite=True):
     except OSError as err:
         raise OutputError(f"cannot write to {path.parent}: {err.strerror or err}.") from None
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get the usual mode
     try:
         yield Path(tmp)
         os.replace(tmp, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_text_atomic(path, text, *, overwrite=True):
