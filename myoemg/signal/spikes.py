@@ -23,7 +23,7 @@ SPIKE_COLUMNS = ["channel", "sample", "time_s", "peak_v", "amplitude_pp_v", "dur
 _HALF_NORMAL_Q = {0.25: 0.31863936396437514, 0.5: 0.6744897501960817}
 
 
-def noise_level(x, *, fs, window_s=0.5, quantile=0.25):
+def noise_level(x, *, fs, window_s=0.5, quantile=0.25, max_ratio=2.0):
     """Robust noise standard deviation per channel and window.
 
     In each window of ``window_s`` seconds the ``quantile`` of ``|x|`` is divided by the same
@@ -41,6 +41,11 @@ def noise_level(x, *, fs, window_s=0.5, quantile=0.25):
         Window length in seconds (ours: 0.5 s; a window shorter than 20 samples is widened).
     quantile : float
         0.25 or 0.5.
+    max_ratio : float | None
+        Cap on each window's estimate: ``max_ratio`` × the 20th percentile of the channel's
+        window estimates (ours: 2), so a dense discharge filling a window cannot raise its own
+        threshold out of reach; the threshold still follows slower changes of the background.
+        ``None`` for no cap.
 
     Returns
     -------
@@ -62,6 +67,8 @@ def noise_level(x, *, fs, window_s=0.5, quantile=0.25):
             sig = np.concatenate([sig, tail_sig[:, None]], axis=1)
         else:
             sig = np.concatenate([sig, sig[:, -1:]], axis=1)
+    if max_ratio is not None:
+        sig = np.minimum(sig, max_ratio * np.percentile(sig, 20, axis=1, keepdims=True))
     idx = np.minimum(np.arange(n_times) // win, sig.shape[1] - 1)
     out = np.maximum(sig[:, idx], np.finfo(float).tiny)
     return out[0] if was_1d else out
@@ -89,7 +96,8 @@ def detect_spikes(x, *, fs, threshold=4.5, noise_window_s=0.5, refractory_s=2.0e
     polarity : {'both', 'positive', 'negative'}
         Which deflections to detect.
     envelope_s : float
-        Window of the moving-RMS envelope used for the duration, s (ours: 1 ms).
+        Window of the moving-RMS envelope used for the duration, s (ours: 1 ms, at least three
+        samples).
     max_duration_s : float
         Longest duration measured, s; also the search half-window for the peak-to-peak
         amplitude is ``min(refractory_s, duration)``.
@@ -122,7 +130,7 @@ def detect_spikes(x, *, fs, threshold=4.5, noise_window_s=0.5, refractory_s=2.0e
     check_option("polarity", polarity, ("both", "positive", "negative"))
     arr, _ = as_2d(x, "x")
     sigma = noise_level(arr, fs=fs, window_s=noise_window_s)
-    env = moving_rms(arr, fs=fs, window_s=envelope_s) if envelope_s * fs >= 1.5 else np.abs(arr)
+    env = moving_rms(arr, fs=fs, window_s=max(envelope_s, 2.5 / fs))
     dist = max(1, int(round(refractory_s * fs)))
     half_pp = max(1, int(round(refractory_s * fs)))
     wlen = max(2, int(round(max_duration_s * fs)))

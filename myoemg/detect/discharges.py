@@ -1,0 +1,558 @@
+"""Myotonic discharges and their look-alikes in EMG: spikes → trains → features → kind.
+
+The array function :func:`detect_discharges` band-passes the EMG, finds spikes with a robust
+adaptive threshold (:func:`myoemg.signal.spikes.detect_spikes`), groups them into trains by
+their inter-spike intervals, measures on each train what a neurophysiologist reads (firing
+rate at start and end, its range, waxing and waning of rate and amplitude, regularity,
+waveform similarity, duration of the potentials) and names the kind of discharge with
+stated rules (SPEC.md §5). Every train is returned, whatever its kind, with the features
+behind the call.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..signal.filters import clean_emg
+from ..signal.spikes import detect_spikes
+from ..utils import as_2d, check_option, logger, validate_fs, verbose
+
+#: Kinds a train can be given (SPEC.md §5 plus 'artefact' and 'other').
+KINDS = ("myotonic", "voluntary", "fibrillation", "crd", "neuromyotonic", "artefact", "other")
+
+#: Columns of the table returned by :func:`detect_discharges`, in order.
+DISCHARGE_COLUMNS = [
+    "channel", "start_s", "end_s", "duration_s", "n_spikes",
+    "rate_start_hz", "rate_end_hz", "rate_min_hz", "rate_max_hz", "rate_median_hz",
+    "amplitude_min_uv", "amplitude_max_uv", "amplitude_median_uv",
+    "rate_modulation", "amplitude_modulation", "isi_cv", "isi_cv2", "amplitude_cv2",
+    "waveform_similarity", "n_phases", "spike_duration_ms", "amplitude_start_frac",
+    "amplitude_end_frac", "duty_cycle", "snr_median", "mains_locking", "mains_fraction",
+    "kind", "score",
+]
+
+#: Pass bands by electrode, Hz (SPEC.md §6: surface 20–450 Hz; needle about 10 Hz–10 kHz,
+#: the upper edge kept below 0.45·fs by the filter).
+BANDS_HZ = {"surface": (20.0, 450.0), "needle": (10.0, 10_000.0)}
+
+_MAINS_HZ = (50.0, 60.0)
+
+
+@verbose
+def detect_discharges(emg, *, fs, ch_names=None, search_s=None, electrode="surface",
+                      verbose=None, threshold=4.5, refractory_s=2.0e-3, min_train_spikes=4,
+                      split_ratio=3.0, max_gap_s=2.5,
+                      myotonic_rate_hz=(20.0, 150.0), myotonic_min_spikes=10,
+                      min_rate_modulation=0.2, min_amplitude_modulation=0.2,
+                      myotonic_max_isi_cv2=0.3, myotonic_max_amplitude_cv2=0.3,
+                      min_similarity=0.7, max_potential_ms=20.0,
+                      voluntary_rate_hz=(4.0, 30.0), voluntary_max_isi_cv2=0.45,
+                      fibrillation_rate_hz=(0.5, 15.0), fibrillation_max_isi_cv2=0.08,
+                      crd_rate_hz=(5.0, 150.0), crd_max_isi_cv2=0.05, crd_max_modulation=0.15,
+                      crd_min_similarity=0.9, crd_min_edge_frac=0.5,
+                      fibrillation_max_phases=3, neuromyotonic_rate_hz=(150.0, 300.0),
+                      min_mains_locking=0.7, min_mains_fraction=0.7, soft_margin=0.25):
+    """Find repetitive discharge trains in EMG and classify each one (SPEC.md §5).
+
+    Parameters
+    ----------
+    emg : ndarray, shape (n_channels, n_times) or (n_times,)
+        Raw EMG in volts (filtered here: band-pass by ``electrode`` and mains removal).
+    fs : float
+        Sampling rate in Hz (1 kHz surface EMG to 44.1 kHz needle EMG).
+    ch_names : list of str | None
+        Channel names; default ``'ch0'``, ``'ch1'``, ...
+    search_s : list of (float, float) | None
+        Windows ``(start_s, end_s)``, in seconds from the first sample, to search in (e.g. the
+        seconds after each release); ``None`` searches the whole signal. Trains never span two
+        windows. The filters and the noise estimate still use the whole signal.
+    electrode : {'surface', 'needle'}
+        Chooses the band: 20–450 Hz (surface) or 10 Hz–10 kHz capped below 0.45·fs (needle)
+        (SPEC.md §6).
+    verbose : bool | str | int | None
+        Log level for this call.
+    threshold : float
+        Spike threshold in robust noise SDs (ours, after Quiroga 2004: 4.5).
+    refractory_s : float
+        Peaks closer than this are one spike (ours: 2 ms < 3.3 ms, the interval at 300 Hz,
+        SPEC.md §5).
+    min_train_spikes : int
+        Fewest spikes for a train to be reported (ours: 4).
+    split_ratio : float
+        A train is split where an interval exceeds ``split_ratio`` × the median of its four
+        neighbouring intervals (ours: 3, so one missed spike does not split a train).
+    max_gap_s : float
+        A train is always split at a longer interval (ours: 2.5 s, beyond the slowest regular
+        discharge, 0.5 Hz fibrillation, SPEC.md §5).
+    myotonic_rate_hz : (float, float)
+        Median firing rate of a myotonic discharge, Hz. SPEC.md §5: 20–80 Hz (AANEM), wider in
+        other texts; the product range is 20–150 Hz, so 80 Hz is not a hard limit.
+    myotonic_min_spikes : int
+        Fewest spikes for a myotonic call (ours: 10; the waxing and waning must be measurable).
+    min_rate_modulation, min_amplitude_modulation : float
+        Least waxing-waning of rate and of amplitude, as ``1 - min/max`` of a smooth trend fitted
+        over the train (SPEC.md §5: "amplitude and frequency must both wax and wane"; the values
+        0.2 are ours).
+    myotonic_max_isi_cv2 : float
+        Most local interval irregularity (median CV2 of successive intervals) of a myotonic
+        train: one fibre fires with smoothly changing intervals (ours: 0.3). Interleaved units
+        of an interference pattern give CV2 near 0.5–1.
+    myotonic_max_amplitude_cv2 : float
+        Most local amplitude irregularity (median CV2 of successive amplitudes): the potentials
+        of one fibre change smoothly (ours: 0.3).
+    min_similarity : float
+        Least median correlation of each potential with the train's median waveform for a
+        myotonic or neuromyotonic call (ours: 0.7; "single muscle-fibre potentials", SPEC.md §5).
+    max_potential_ms : float
+        Longest potential of any discharge: positive sharp waves last up to 20 ms (SPEC.md §5);
+        a train of longer deflections is an artefact.
+    voluntary_rate_hz : (float, float)
+        Median rate of a voluntary motor unit, Hz (SPEC.md §5: ~5–20 Hz; widened to 4–30 Hz,
+        ours).
+    voluntary_max_isi_cv2 : float
+        Most local irregularity of one voluntary unit ("fairly regular", SPEC.md §5; ours: 0.45).
+    fibrillation_rate_hz : (float, float)
+        Rate of fibrillation potentials / positive sharp waves, Hz (SPEC.md §5: 0.5–15 Hz).
+    fibrillation_max_isi_cv2 : float
+        Most local irregularity of fibrillations ("regular", SPEC.md §5; ours: 0.08, below the
+        0.1–0.2 of voluntary units).
+    fibrillation_max_phases : int
+        Most phases of the median potential of fibrillations / positive sharp waves (biphasic
+        or triphasic spikes; a polyphasic complex is a CRD; SPEC.md §5, ours: 3).
+    crd_rate_hz : (float, float)
+        Rate of a complex repetitive discharge, Hz (SPEC.md §5: 5–100 Hz, one source 5–150 Hz).
+    crd_max_isi_cv2 : float
+        Most local irregularity of a CRD ("uniform rate", SPEC.md §5; ours: 0.05).
+    crd_max_modulation : float
+        Most rate and amplitude modulation of a CRD ("uniform rate and shape"; ours: 0.15).
+    crd_min_similarity : float
+        Least waveform similarity of a CRD ("uniform shape"; ours: 0.9).
+    crd_min_edge_frac : float
+        Least amplitude of the first and last potentials relative to the largest ("abrupt onset
+        and cessation", SPEC.md §5; ours: 0.5).
+    neuromyotonic_rate_hz : (float, float)
+        Median rate of a neuromyotonic discharge, Hz (SPEC.md §5: 150–300 Hz).
+    min_mains_locking : float
+        Phase locking of the spike times to 50/60 Hz or a harmonic (resultant length, 0–1)
+        from which a train of ≥ 10 spikes is mains residue (ours: 0.7; random trains give
+        about 1/√n). SPEC.md §6: mains at 50 or 60 Hz and harmonics.
+    min_mains_fraction : float
+        Fraction of the median waveform's energy (± one mains cycle) explained by 50 or 60 Hz
+        and its first harmonics from which the train is hum (ours: 0.7; a brief potential
+        spreads its energy over the band).
+    soft_margin : float
+        Width of the soft margin around each threshold used for the score, as a fraction of
+        the threshold (ours: 0.25).
+
+    Returns
+    -------
+    discharges : DataFrame
+        One row per train (all kinds), sorted by channel and start, columns
+        :data:`DISCHARGE_COLUMNS`: ``channel`` (name), ``start_s``/``end_s`` (first and last
+        spike, s), ``duration_s``, ``n_spikes``, ``rate_start_hz``/``rate_end_hz`` (median of
+        the first / last three instantaneous rates), ``rate_min_hz``/``rate_max_hz``/
+        ``rate_median_hz`` (of the rate smoothed by a running median of 3),
+        ``amplitude_min_uv``/``amplitude_max_uv``/``amplitude_median_uv`` (peak-to-peak,
+        smoothed likewise, µV), ``rate_modulation``/``amplitude_modulation`` (``1 - min/max``
+        of a polynomial trend, 0 = flat), ``isi_cv`` (interval SD / mean), ``isi_cv2``
+        (median of 2|Δ interval| / sum of the two intervals; local irregularity),
+        ``amplitude_cv2`` (the same for successive amplitudes), ``waveform_similarity``
+        (median correlation with the median waveform), ``spike_duration_ms`` (median
+        potential duration), ``amplitude_start_frac``/``amplitude_end_frac`` (first / last
+        amplitudes over the largest), ``duty_cycle`` (duration × median rate),
+        ``snr_median`` (median |peak| / noise SD), ``mains_locking`` (phase locking of the
+        spike times to 50/60 Hz and harmonics, 0–1), ``kind`` (one of :data:`KINDS`) and
+        ``score`` (0–1 confidence in the kind). Zero rows, same columns, when nothing is
+        found.
+
+    Notes
+    -----
+    Rules, checked in this order; the first whose criteria all hold gives the kind. Each
+    criterion has a soft membership (0.5 at the threshold, 1 at ``soft_margin`` beyond it)
+    and the score is the smallest membership of the chosen kind:
+
+    1. **artefact**: potentials longer than ``max_potential_ms`` (SPEC.md §5: nothing in the
+       table lasts more than 20 ms), or mains
+       hum: ≥ 10 spikes phase-locked to the mains cycle (``mains_locking`` ≥ 0.7) whose
+       median waveform is a sum of mains harmonics (``mains_fraction`` ≥ 0.7) (SPEC.md §6;
+       ours).
+    2. **neuromyotonic**: median rate in ``neuromyotonic_rate_hz`` (150–300 Hz, SPEC.md §5),
+       ≥ ``myotonic_min_spikes`` spikes, similar potentials.
+    3. **myotonic**: median rate in ``myotonic_rate_hz`` (20–150 Hz, SPEC.md §5),
+       ≥ ``myotonic_min_spikes`` spikes, rate **and** amplitude modulation ≥ 0.2 (SPEC.md §5:
+       both wax and wane), locally regular intervals and amplitudes (one generator, ours),
+       similar potentials no longer than 20 ms (fibre potentials or positive waves, SPEC.md §5).
+    4. **fibrillation**: rate 0.5–15 Hz, very regular (``isi_cv2`` ≤ 0.08) and simple
+       potentials (≤ 3 phases) (SPEC.md §5; values ours).
+    5. **crd**: rate in ``crd_rate_hz``, uniform rate (``isi_cv2`` ≤ 0.05) and shape
+       (similarity ≥ 0.9), little modulation, ≥ 50 % of full amplitude at both ends (abrupt
+       onset and cessation) (SPEC.md §5; values ours).
+    6. **voluntary**: rate 4–30 Hz, fairly regular (SPEC.md §5: 5–20 Hz, regular; widened,
+       ours). A tonic unit at 7–12 Hz after a grip lands here, never in myotonic (rate and
+       modulation rules).
+    7. **other**: anything else, e.g. the merged, irregular peaks of an interference pattern
+       fading after a slow let-go (irregular intervals and amplitudes, dissimilar waveforms).
+
+    References
+    ----------
+    SPEC.md §5 (AANEM glossary 2015: myotonic discharge 20–80 Hz, waxing and waning; look-alikes
+    table), §6 (filters). Quiroga RQ et al., Neural Comput 2004;16:1661–1687 (threshold).
+    """
+    fs = validate_fs(fs)
+    check_option("electrode", electrode, tuple(BANDS_HZ))
+    arr, _ = as_2d(emg, "emg")
+    n_ch, n_times = arr.shape
+    if ch_names is None:
+        ch_names = [f"ch{k}" for k in range(n_ch)]
+    ch_names = list(ch_names)
+    if len(ch_names) != n_ch:
+        raise ValueError(f"ch_names has {len(ch_names)} names but emg has {n_ch} channels; "
+                         "pass one name per row of emg.")
+    windows = _check_windows(search_s, n_times / fs)
+    if not windows:
+        return empty_discharges()
+
+    band = BANDS_HZ[electrode]
+    x = clean_emg(arr, fs=fs, band_hz=(band[0], min(band[1], 0.45 * fs)))
+    spikes = detect_spikes(x, fs=fs, threshold=threshold, refractory_s=refractory_s)
+    t = spikes["time_s"].to_numpy()
+    win_id = np.full(t.size, -1)
+    for k, (a, b) in enumerate(windows):
+        win_id[(t >= a) & (t <= b)] = k
+    spikes = spikes[win_id >= 0].assign(window=win_id[win_id >= 0])
+
+    params = dict(
+        myotonic_rate_hz=myotonic_rate_hz, myotonic_min_spikes=myotonic_min_spikes,
+        min_rate_modulation=min_rate_modulation,
+        min_amplitude_modulation=min_amplitude_modulation,
+        myotonic_max_isi_cv2=myotonic_max_isi_cv2,
+        myotonic_max_amplitude_cv2=myotonic_max_amplitude_cv2, min_similarity=min_similarity,
+        max_potential_ms=max_potential_ms, voluntary_rate_hz=voluntary_rate_hz,
+        voluntary_max_isi_cv2=voluntary_max_isi_cv2, fibrillation_rate_hz=fibrillation_rate_hz,
+        fibrillation_max_isi_cv2=fibrillation_max_isi_cv2, crd_rate_hz=crd_rate_hz,
+        crd_max_isi_cv2=crd_max_isi_cv2, crd_max_modulation=crd_max_modulation,
+        crd_min_similarity=crd_min_similarity, crd_min_edge_frac=crd_min_edge_frac,
+        fibrillation_max_phases=fibrillation_max_phases,
+        neuromyotonic_rate_hz=neuromyotonic_rate_hz, min_mains_locking=min_mains_locking,
+        min_mains_fraction=min_mains_fraction, soft_margin=soft_margin,
+    )
+    rows = []
+    for ch, sp in spikes.groupby("channel", sort=True):
+        times = sp["time_s"].to_numpy()
+        bounds = group_trains(times, sp["window"].to_numpy(), split_ratio=split_ratio,
+                              max_gap_s=max_gap_s, min_spikes=min_train_spikes)
+        for i0, i1 in bounds:
+            feats = train_features(sp.iloc[i0:i1], x[int(ch)], fs=fs)
+            kind, score = classify_train(feats, **params)
+            rows.append({"channel": ch_names[int(ch)], **feats, "kind": kind, "score": score})
+    if not rows:
+        logger.info("No discharge trains found in %d channel(s).", n_ch)
+        return empty_discharges()
+    out = pd.DataFrame(rows)[DISCHARGE_COLUMNS]
+    out = out.sort_values(["channel", "start_s"], kind="stable").reset_index(drop=True)
+    counts = out["kind"].value_counts().to_dict()
+    logger.info("Found %d discharge train(s) in %d channel(s): %s", len(out), n_ch, counts)
+    return out
+
+
+def empty_discharges():
+    """Return the zero-row discharge table with the columns of :data:`DISCHARGE_COLUMNS`."""
+    out = pd.DataFrame({c: pd.Series(dtype=float) for c in DISCHARGE_COLUMNS})
+    out["channel"] = out["channel"].astype(object)
+    out["kind"] = out["kind"].astype(object)
+    out["n_spikes"] = out["n_spikes"].astype(int)
+    return out
+
+
+def _check_windows(search_s, total_s):
+    if search_s is None:
+        return [(0.0, total_s)]
+    windows = []
+    for item in search_s:
+        try:
+            a, b = (float(v) for v in item)
+        except (TypeError, ValueError):
+            raise ValueError(f"search_s must be a list of (start_s, end_s) pairs, got {item!r}."
+                             ) from None
+        if not b > a:
+            raise ValueError(f"search window {item!r} ends before it starts; "
+                             "pass (start_s, end_s) with end_s > start_s.")
+        a, b = max(a, 0.0), min(b, total_s)
+        if b > a:
+            windows.append((a, b))
+    return windows
+
+
+def group_trains(times, window=None, *, split_ratio=3.0, max_gap_s=2.5, min_spikes=4):
+    """Split a sorted spike sequence into trains from its inter-spike intervals.
+
+    Parameters
+    ----------
+    times : ndarray, shape (n_spikes,)
+        Spike times of one channel, s, sorted.
+    window : ndarray of int, shape (n_spikes,) | None
+        Search-window index of each spike; a train never spans two windows.
+    split_ratio : float
+        Split where an interval exceeds ``split_ratio`` × the median of its (up to four)
+        neighbouring intervals (ours).
+    max_gap_s : float
+        Split where an interval exceeds this, s (ours).
+    min_spikes : int
+        Trains with fewer spikes are dropped.
+
+    Returns
+    -------
+    bounds : list of (int, int)
+        ``(first, last + 1)`` indices of each train.
+    """
+    times = np.asarray(times, float)
+    n = times.size
+    if n < max(min_spikes, 2):
+        return []
+    isi = np.diff(times)
+    pad = np.concatenate([[np.nan, np.nan], isi, [np.nan, np.nan]])
+    neigh = np.stack([pad[0:-4], pad[1:-3], pad[3:-1], pad[4:]], axis=1)
+    with np.errstate(all="ignore"):
+        ref = np.nanmedian(np.where(np.isfinite(neigh), neigh, np.nan), axis=1)
+    ref = np.where(np.isfinite(ref), ref, isi)
+    cut = (isi > max_gap_s) | (isi > split_ratio * ref)
+    if window is not None:
+        window = np.asarray(window)
+        cut |= window[1:] != window[:-1]
+    edges = np.concatenate([[0], np.flatnonzero(cut) + 1, [n]])
+    return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:], strict=True)
+            if b - a >= min_spikes]
+
+
+def _running_median3(v):
+    if v.size < 3:
+        return v.copy()
+    out = v.copy()
+    out[1:-1] = np.median(np.stack([v[:-2], v[1:-1], v[2:]]), axis=0)
+    return out
+
+
+def _modulation(tnorm, values):
+    """``1 - min/max`` of a polynomial trend of log(values) at the data points (0 = flat)."""
+    n = values.size
+    if n < 4:
+        return 0.0
+    deg = int(min(3, max(1, n // 8)))
+    logv = np.log(np.maximum(values, np.finfo(float).tiny))
+    coef = np.polyfit(tnorm, logv, deg)
+    fit = np.polyval(coef, tnorm)
+    return float(1 - np.exp(fit.min() - fit.max()))
+
+
+def _cv2(v):
+    if v.size < 2:
+        return np.nan
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(np.nanmedian(2 * np.abs(np.diff(v)) / (v[1:] + v[:-1])))
+
+
+def train_features(spikes, x, *, fs):
+    """Features of one train of spikes (one channel).
+
+    Parameters
+    ----------
+    spikes : DataFrame
+        Rows of :func:`myoemg.signal.spikes.detect_spikes` for one train, sorted by time.
+    x : ndarray, shape (n_times,)
+        The band-passed EMG of the channel, V (for waveform similarity).
+    fs : float
+        Sampling rate in Hz.
+
+    Returns
+    -------
+    features : dict
+        The numeric columns of :data:`DISCHARGE_COLUMNS` (see :func:`detect_discharges`).
+    """
+    samples, t = _retime(spikes["sample"].to_numpy(), spikes["peak_v"].to_numpy(), x, fs)
+    keep = np.concatenate([[True], np.diff(samples) > 0])  # two detections of one potential
+    spikes = spikes[keep]
+    samples, t = samples[keep], t[keep]
+    amp = spikes["amplitude_pp_v"].to_numpy()
+    isi = np.diff(t)
+    rate = 1 / np.maximum(isi, 1e-9)
+    rate_s = _running_median3(rate)
+    amp_s = _running_median3(amp)
+    span = max(t[-1] - t[0], 1e-9)
+    mid = (0.5 * (t[1:] + t[:-1]) - t[0]) / span
+    rate_med = float(np.median(rate))
+    dur_ms = float(np.median(spikes["duration_ms"].to_numpy()))
+    sim, n_phases = _waveform(samples, x, fs, dur_ms)
+    return {
+        "start_s": float(t[0]), "end_s": float(t[-1]), "duration_s": float(span),
+        "n_spikes": int(t.size),
+        "rate_start_hz": float(np.median(rate[:3])), "rate_end_hz": float(np.median(rate[-3:])),
+        "rate_min_hz": float(rate_s.min()), "rate_max_hz": float(rate_s.max()),
+        "rate_median_hz": rate_med,
+        "amplitude_min_uv": float(amp_s.min() * 1e6), "amplitude_max_uv": float(amp_s.max() * 1e6),
+        "amplitude_median_uv": float(np.median(amp) * 1e6),
+        "rate_modulation": _modulation(mid, rate_s),
+        "amplitude_modulation": _modulation((t - t[0]) / span, amp_s),
+        "isi_cv": float(np.std(isi) / np.mean(isi)), "isi_cv2": _cv2(isi),
+        "amplitude_cv2": _cv2(amp),
+        "waveform_similarity": sim, "n_phases": n_phases, "spike_duration_ms": dur_ms,
+        "amplitude_start_frac": float(np.median(amp[:3]) / amp_s.max()),
+        "amplitude_end_frac": float(np.median(amp[-3:]) / amp_s.max()),
+        "duty_cycle": float(dur_ms * 1e-3 * rate_med),
+        "snr_median": float(np.median(spikes["snr"].to_numpy())),
+        "mains_locking": _mains_locking(t),
+        "mains_fraction": _mains_fraction(samples, x, fs),
+    }
+
+
+def _mains_fraction(samples, x, fs, n_harmonics=4):
+    """Fraction of the median waveform's energy (±one mains cycle) at 50 or 60 Hz harmonics.
+
+    Hum is a sum of mains harmonics (SPEC.md §6): its median waveform is explained almost
+    entirely by them; a brief potential spreads its energy over the whole band (ours).
+    """
+    best = 0.0
+    for f0 in _MAINS_HZ:
+        half = max(2, int(round(fs / f0)))
+        idx = np.clip(samples[:, None] + np.arange(-half, half + 1)[None, :], 0, x.size - 1)
+        template = np.median(x[idx], axis=0)
+        template = template - template.mean()
+        energy = float(template @ template)
+        if energy <= 0:
+            continue
+        tt = np.arange(-half, half + 1) / fs
+        k = np.arange(1, n_harmonics + 1)
+        k = k[k * f0 < 0.45 * fs]
+        phase = 2 * np.pi * f0 * np.outer(tt, k)
+        design = np.concatenate([np.cos(phase), np.sin(phase)], axis=1)
+        coef, *_ = np.linalg.lstsq(design, template, rcond=None)
+        fitted = design @ coef
+        best = max(best, float(fitted @ fitted) / energy)
+    return best
+
+
+def _retime(samples, peaks, x, fs, half_s=2.0e-3):
+    """Re-time every spike of a train on the train's dominant polarity.
+
+    A biphasic spike may be detected on either phase; the intervals of a train are measured
+    between extrema of one sign (the sign of the median detected peak), searched within
+    ±``half_s`` (at most 40 % of the median interval), with parabolic sub-sample timing.
+    """
+    pol = 1.0 if np.median(peaks) >= 0 else -1.0
+    if samples.size > 1:
+        half_s = min(half_s, 0.4 * np.median(np.diff(samples)) / fs)
+    half = max(1, int(round(half_s * fs)))
+    idx = np.clip(samples[:, None] + np.arange(-half, half + 1)[None, :], 0, x.size - 1)
+    new = idx[np.arange(samples.size), np.argmax(pol * x[idx], axis=1)]
+    y0 = pol * x[np.maximum(new - 1, 0)]
+    y1 = pol * x[new]
+    y2 = pol * x[np.minimum(new + 1, x.size - 1)]
+    denom = y0 - 2 * y1 + y2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        delta = np.where(denom < 0, 0.5 * (y0 - y2) / denom, 0.0)
+    delta = np.clip(np.nan_to_num(delta), -0.5, 0.5)
+    order = np.argsort(new, kind="stable")
+    return new[order], ((new + delta) / fs)[order]
+
+
+def _mains_locking(t):
+    """Largest phase locking of spike times to 50/60 Hz or a harmonic (0 = none, 1 = locked).
+
+    The resultant length of ``exp(2πi·f·t)`` over the spikes, for f in 50, 60 Hz × 1–4; the
+    peaks of hum recur at fixed phases of the mains cycle, biological trains drift through it.
+    """
+    if t.size < 4:
+        return 0.0
+    freqs = np.outer(_MAINS_HZ, np.arange(1, 5)).ravel()
+    return float(np.abs(np.exp(2j * np.pi * np.outer(freqs, t)).mean(axis=1)).max())
+
+
+def _waveform(samples, x, fs, duration_ms):
+    """Similarity of the potentials and number of phases of their median waveform.
+
+    Each potential is cut ±0.6 × its median duration (at least two samples) around its peak;
+    similarity is the median correlation with the median waveform; phases are the runs of one
+    sign among the median waveform's samples above 10 % of its peak (ours).
+    """
+    half = max(2, int(round(0.6e-3 * duration_ms * fs)))
+    idx = np.clip(samples[:, None] + np.arange(-half, half + 1)[None, :], 0, x.size - 1)
+    snips = x[idx]
+    snips = snips - snips.mean(axis=1, keepdims=True)
+    template = np.median(snips, axis=0)
+    template = template - template.mean()
+    num = snips @ template
+    den = np.linalg.norm(snips, axis=1) * np.linalg.norm(template)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.where(den > 0, num / den, 0.0)
+    big = template[np.abs(template) >= 0.2 * np.abs(template).max()]
+    n_phases = int(1 + np.count_nonzero(np.diff(np.sign(big)))) if big.size else 0
+    return float(np.median(r)), n_phases
+
+
+def _above(v, thr, margin):
+    """Soft membership of ``v ≥ thr``: 0.5 at thr, 1 at thr·(1 + margin), 0 at thr·(1 - margin)."""
+    width = max(abs(thr) * margin, 1e-12)
+    return float(np.clip(0.5 + 0.5 * (v - thr) / width, 0, 1)) if np.isfinite(v) else 0.0
+
+
+def _below(v, thr, margin):
+    width = max(abs(thr) * margin, 1e-12)
+    return float(np.clip(0.5 - 0.5 * (v - thr) / width, 0, 1)) if np.isfinite(v) else 0.0
+
+
+def _between(v, lo_hi, margin):
+    lo, hi = lo_hi
+    return min(_above(v, lo, margin), _below(v, hi, margin))
+
+
+def classify_train(f, *, myotonic_rate_hz, myotonic_min_spikes, min_rate_modulation,
+                   min_amplitude_modulation, myotonic_max_isi_cv2, myotonic_max_amplitude_cv2,
+                   min_similarity, max_potential_ms, voluntary_rate_hz, voluntary_max_isi_cv2,
+                   fibrillation_rate_hz, fibrillation_max_isi_cv2, crd_rate_hz,
+                   crd_max_isi_cv2, crd_max_modulation, crd_min_similarity, crd_min_edge_frac,
+                   fibrillation_max_phases, neuromyotonic_rate_hz, min_mains_locking,
+                   min_mains_fraction, soft_margin):
+    """Name the kind of one train from its features; see :func:`detect_discharges` Notes.
+
+    Returns
+    -------
+    kind : str
+        One of :data:`KINDS`.
+    score : float
+        Confidence in ``kind``, 0–1.
+    """
+    m = soft_margin
+    rate = f["rate_median_hz"]
+    scores = {}
+    too_long = _above(f["spike_duration_ms"], max_potential_ms, m)
+    hum = min(_above(f["mains_locking"], min_mains_locking, 0.1),
+              _above(f["mains_fraction"], min_mains_fraction, 0.1),
+              _above(f["n_spikes"], 9.5, 0.1))
+    scores["artefact"] = max(too_long, hum)
+    many = _above(f["n_spikes"], myotonic_min_spikes - 0.5, 0.1)
+    similar = _above(f["waveform_similarity"], min_similarity, m)
+    scores["neuromyotonic"] = min(_between(rate, neuromyotonic_rate_hz, 0.1), many, similar)
+    scores["myotonic"] = min(
+        _between(rate, myotonic_rate_hz, 0.1), many,
+        _above(f["rate_modulation"], min_rate_modulation, m),
+        _above(f["amplitude_modulation"], min_amplitude_modulation, m),
+        _below(f["isi_cv2"], myotonic_max_isi_cv2, m),
+        _below(f["amplitude_cv2"], myotonic_max_amplitude_cv2, m),
+        similar, _below(f["spike_duration_ms"], max_potential_ms, m),
+    )
+    scores["crd"] = min(
+        _between(rate, crd_rate_hz, 0.1),
+        _below(f["isi_cv2"], crd_max_isi_cv2, m),
+        _below(max(f["rate_modulation"], f["amplitude_modulation"]), crd_max_modulation, m),
+        _above(f["waveform_similarity"], crd_min_similarity, 0.05),
+        _above(min(f["amplitude_start_frac"], f["amplitude_end_frac"]), crd_min_edge_frac, m),
+    )
+    scores["fibrillation"] = min(_between(rate, fibrillation_rate_hz, 0.1),
+                                 _below(f["isi_cv2"], fibrillation_max_isi_cv2, m),
+                                 _below(f["n_phases"], fibrillation_max_phases + 0.5, 0.1))
+    scores["voluntary"] = min(_between(rate, voluntary_rate_hz, 0.1),
+                              _below(f["isi_cv2"], voluntary_max_isi_cv2, m))
+    for kind in ("artefact", "neuromyotonic", "myotonic", "fibrillation", "crd", "voluntary"):
+        if scores[kind] >= 0.5:
+            return kind, round(scores[kind], 3)
+    return "other", round(1 - max(scores.values()), 3)
