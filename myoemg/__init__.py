@@ -5,7 +5,9 @@ EMG, and the warm-up across trials. ``import myoemg`` stays light: subpackages l
 """
 
 from ._version import __version__
+from .io import read
+from .pipeline import Analysis, analyze
 from .recording import Channel, Recording
 from .utils import MyoemgError
 
-__all__ = ["Channel", "MyoemgError", "Recording", "__version__"]
+__all__ = ["Analysis", "Channel", "MyoemgError", "Recording", "__version__", "analyze", "read"]

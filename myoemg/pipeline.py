@@ -166,6 +166,7 @@ def analyze(recording, *, emg=None, force=None, electrode=None, detect=True,
             trials["after_activity_s"] = _row_nanmax(after)  # longest over channels
         if detect:
             discharges = _discharges(data, fs_emg, names, t0, trials, electrode, summary)
+            trials["after_activity_s"] = _extend_by_discharges(trials, discharges)
     else:
         summary["notes"].append("no EMG channel: discharges and after-activity not measured")
 
@@ -226,6 +227,17 @@ def _discharges(data, fs, names, t0, trials, electrode, summary):
     summary["trial_myotonic_rule"] = ("a trial is myotonic when at least one myotonic discharge "
                                       "starts between its release and the next grip's onset")
     return found
+
+
+def _extend_by_discharges(trials, discharges):
+    """After-activity lasts at least to the end of the last myotonic discharge of the trial.
+
+    The envelope misses the waning end of a train (sparse, small spikes); the detector does not.
+    """
+    myo = discharges[discharges["kind"] == "myotonic"]
+    last_end = myo.groupby("trial")["end_s"].max()
+    by_discharge = trials["trial"].map(last_end) - trials["release_s"]
+    return np.fmax(trials["after_activity_s"], by_discharge)
 
 
 def _session_summary(trials, discharges):

@@ -31,7 +31,7 @@ def main():
     force = rec.force
     write_edf(rec.select([c.name for c in rec.emg]), HERE / "grip_paradoxical.edf",
               overwrite=True)
-    write_force_csv(force.data / 9.80665, HERE / "grip_paradoxical_force.csv", fs=force.fs,
+    write_force_csv(force.data, HERE / "grip_paradoxical_force.csv", fs=force.fs,
                     unit="kgf", name="grip", overwrite=True)
     truth.save(HERE, stem="grip_paradoxical_truth")
 

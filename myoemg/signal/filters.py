@@ -125,7 +125,13 @@ def _harmonic_design(n, fs, f0, n_harmonics):
 
 
 def _blockwise_fit(blocks, design, weights):
-    """Weighted least squares of each block on the design; blocks (..., n_blocks, n)."""
+    """Weighted least squares of each block on the design; blocks (..., n_blocks, n).
+
+    A block with too little weight left (all contraction) is fitted unweighted: its hum is
+    buried under EMG anyway, and the fit must stay defined.
+    """
+    starved = (weights > 0).sum(axis=-1, keepdims=True) < 4 * design.shape[1]
+    weights = np.where(starved, 1.0, weights)
     gram = np.einsum("tk,...bt,tl->...bkl", design, weights, design)
     rhs = np.einsum("tk,...bt->...bk", design, weights * blocks)
     gram += 1e-9 * np.trace(gram, axis1=-2, axis2=-1)[..., None, None] * np.eye(gram.shape[-1])
@@ -146,7 +152,8 @@ def remove_mains(x, *, fs, mains_hz="auto", n_harmonics=None, block_s=1.0, n_ite
     Parameters
     ----------
     x : ndarray, shape (..., n_times)
-        Signal (EMG in volts).
+        Signal (EMG in volts). Stretches louder than 3x the channel's median 50 ms RMS start with
+    zero weight.
     fs : float
         Sampling rate in Hz.
     mains_hz : 'auto' | float | None
@@ -184,10 +191,16 @@ def remove_mains(x, *, fs, mains_hz="auto", n_harmonics=None, block_s=1.0, n_ite
     valid[n_times:] = False
     valid = np.broadcast_to(valid.reshape(n_blocks, n), blocks.shape)
 
+    # Start from weights that already exclude loud stretches (contractions): where the 50 ms
+    # RMS exceeds 3x its median over the channel (hum + noise), the fit does not look.
+    env = moving_rms(padded, fs=fs, window_s=0.05).reshape(blocks.shape)
+    level = np.median(np.where(valid, env, np.nan).reshape(x.shape[:-1] + (-1,))[..., :n_times],
+                      axis=-1)
+    quiet = env <= 3 * level[..., None, None]
     f0 = float(mains_hz)
     for refine in (True, False):
         design = _harmonic_design(n, fs, f0, n_harmonics)
-        weights = valid.astype(float)
+        weights = (valid & quiet).astype(float)
         for _ in range(n_iter):
             coef = _blockwise_fit(blocks, design, weights)
             resid = blocks - np.einsum("tk,...bk->...bt", design, coef)
