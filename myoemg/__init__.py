@@ -10,4 +10,13 @@ from .pipeline import Analysis, analyze
 from .recording import Channel, Recording
 from .utils import MyoemgError
 
-__all__ = ["Analysis", "Channel", "MyoemgError", "Recording", "__version__", "analyze", "read"]
+__all__ = ["Analysis", "Channel", "MyoemgError", "Recording", "__version__", "analyze", "read",
+           "batch"]
+
+
+def __getattr__(name):
+    if name == "batch":  # lazy: the batch layer (and Dask, tqdm) load on first use
+        from .batching import batch
+
+        return batch
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
