@@ -1,0 +1,436 @@
+"""Quality checks of a whole recording and of each trial: flags, not crashes.
+
+:func:`check_recording` runs the checks of :mod:`myoemg.quality.checks` on every EMG and force
+channel, fills short gaps of missing samples (and refuses long ones), and returns the repaired
+copy with a table of flags. :func:`usable_emg` decides which EMG channels can be analysed and
+whether discharges can be measured; :func:`trial_quality` turns the flags into per-trial
+columns (``quality_flags``, ``clipped``, ``gap_filled``, ``rt_flagged``, ``rt_flag_reason``);
+:func:`quality_summary` gives the JSON-ready block of ``summary.json``. Rules and thresholds:
+:mod:`myoemg.quality.rules`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from ..signal import FORCE_LOWPASS_HZ, clean_emg, lowpass, moving_rms
+from ..utils import SignalQualityError, check_option, logger, verbose
+from . import rules as R
+from .checks import (
+    constant_runs,
+    emg_snr_db,
+    fill_gaps,
+    find_clipping,
+    find_gaps,
+    is_flat,
+    mains_fraction,
+    merge_runs,
+    noise_sd,
+    runs,
+)
+
+#: Columns of the flags table, in order. Times in seconds from the start of the recording
+#: (NaN for a flag about the whole channel).
+FLAG_COLUMNS = ["channel", "kind", "code", "severity", "start_s", "end_s", "value", "message"]
+#: Columns :func:`trial_quality` adds to the trials table.
+QUALITY_TRIAL_COLUMNS = ["quality_flags", "clipped", "gap_filled", "rt_flagged",
+                         "rt_flag_reason"]
+#: Most stretches listed per channel and code in :func:`quality_summary` (the count is kept).
+MAX_LISTED = 20
+
+
+def empty_flags():
+    """The zero-row flags table (:data:`FLAG_COLUMNS`)."""
+    out = pd.DataFrame({c: pd.Series(dtype=float) for c in FLAG_COLUMNS})
+    for c in ("channel", "kind", "code", "severity", "message"):
+        out[c] = out[c].astype(object)
+    return out
+
+
+def _flag(ch, code, message, *, start_s=math.nan, end_s=math.nan, value=math.nan):
+    return {"channel": ch.name, "kind": ch.kind, "code": code, "severity": R.RULES[code][0],
+            "start_s": float(start_s), "end_s": float(end_s), "value": float(value),
+            "message": message}
+
+
+def _stretches(ch, code, starts, stops, what, value_fn=None):
+    """One flag per merged stretch of samples [start, stop)."""
+    starts, stops = merge_runs(starts, stops, max(1, round(R.MERGE_GAP_S * ch.fs)))
+    out = []
+    for a, b in zip(starts, stops, strict=True):
+        t0, t1 = ch.start_s + a / ch.fs, ch.start_s + b / ch.fs
+        out.append(_flag(ch, code, f"{what} from {t0:.3f} s to {t1:.3f} s",
+                         start_s=t0, end_s=t1,
+                         value=(b - a) / ch.fs if value_fn is None else value_fn(a, b)))
+    return out
+
+
+def _repair_gaps(ch, source, max_fill_s, max_missing_frac):
+    """Fill the short gaps of one channel in place (on a copy); refuse long ones."""
+    starts, stops = find_gaps(ch.data)
+    if starts.size == 0:
+        return []
+    where = f"{ch.kind} channel {ch.name!r} of {source}"
+    n_missing = int((stops - starts).sum())
+    if n_missing == ch.n_times:
+        raise SignalQualityError(f"{where} holds no valid sample (all {ch.n_times} are NaN); "
+                                 "pick another channel or re-export the recording.")
+    lengths_s = (stops - starts) / ch.fs
+    k = int(np.argmax(lengths_s))
+    limit = max_fill_s[ch.kind]
+    if lengths_s[k] > limit:
+        t0 = ch.start_s + starts[k] / ch.fs
+        raise SignalQualityError(
+            f"{where}: {stops[k] - starts[k]} samples missing from {t0:.3f} s to "
+            f"{t0 + lengths_s[k]:.3f} s ({lengths_s[k]:.3f} s), longer than the {limit:g} s "
+            f"myoemg fills by interpolation; {starts.size} gap(s) in all. Re-export the "
+            "recording without the gap, or cut it out and analyse the parts separately.")
+    if n_missing > max_missing_frac * ch.n_times:
+        raise SignalQualityError(
+            f"{where}: {n_missing} of {ch.n_times} samples ({n_missing / ch.n_times:.1%}) are "
+            f"missing in {starts.size} short gaps, more than the {max_missing_frac:.0%} myoemg "
+            "fills; the signal cannot be trusted. Re-export the recording.")
+    ch.data = fill_gaps(ch.data)
+    logger.warning("%s: filled %d missing samples in %d gap(s) by linear interpolation "
+                   "(longest %.3f s); results across them are flagged.", where, n_missing,
+                   starts.size, lengths_s[k])
+    return _stretches(ch, "gap_filled", starts, stops,
+                      "missing samples linearly interpolated")
+
+
+def _check_emg(ch, electrode, flags):
+    if ch.fs < R.EMG_MIN_FS_RAW_HZ:
+        flags.append(_flag(
+            ch, "emg_not_raw",
+            f"sampled at {ch.fs:g} Hz, below the {R.EMG_MIN_FS_RAW_HZ:g} Hz raw EMG needs: an "
+            "envelope or trend, not raw EMG; not analysed as EMG (no after-activity, no "
+            "discharges)", value=ch.fs))
+        return
+    if ch.fs < R.EMG_MIN_FS_DISCHARGES_HZ:
+        flags.append(_flag(
+            ch, "emg_fs_low",
+            f"sampled at {ch.fs:g} Hz, below the {R.EMG_MIN_FS_DISCHARGES_HZ:g} Hz needed to "
+            "resolve discharge potentials (SPEC.md §6): discharges not measured",
+            value=ch.fs))
+    elif electrode == "needle" and ch.fs < R.NEEDLE_MIN_FS_HZ:
+        flags.append(_flag(
+            ch, "needle_fs_low",
+            f"needle EMG sampled at {ch.fs:g} Hz, below the usual {R.NEEDLE_MIN_FS_HZ:g} Hz; "
+            f"the band is capped at {0.45 * ch.fs:g} Hz", value=ch.fs))
+    x = ch.data
+    starts, stops = find_clipping(x, min_count=R.CLIP_MIN_COUNT)
+    if starts.size:
+        flags.extend(_stretches(ch, "clipped", starts, stops,
+                                "EMG saturated (samples stuck at its extreme values)"))
+    starts, stops = constant_runs(x, min_len=max(2, round(R.EMG_FROZEN_S * ch.fs)))
+    if starts.size:
+        flags.extend(_stretches(ch, "frozen", starts, stops,
+                                "EMG repeats one value (disconnected or frozen)"))
+    f0, frac = mains_fraction(x, fs=ch.fs)
+    if np.isfinite(frac) and frac > R.MAINS_MAX_FRAC:
+        flags.append(_flag(ch, "mains_high",
+                           f"{f0:g} Hz mains lines carry {frac:.0%} of the EMG-band power "
+                           "(removed by fitting; check the electrodes and ground)", value=frac))
+    envelope = None
+    if np.isfinite(frac) and frac > R.MAINS_MAX_FRAC:  # judge the SNR without the hum
+        envelope = moving_rms(clean_emg(x, fs=ch.fs, band_hz=(20.0, min(450.0, 0.45 * ch.fs)),
+                                        mains_hz=f0), fs=ch.fs, window_s=0.05)
+    snr = emg_snr_db(x, fs=ch.fs, envelope=envelope)
+    if np.isfinite(snr) and snr < R.EMG_MIN_SNR_DB:
+        flags.append(_flag(ch, "low_snr",
+                           f"activity stands only {snr:.1f} dB above rest (< "
+                           f"{R.EMG_MIN_SNR_DB:g} dB): no contraction visible in this EMG",
+                           value=snr))
+
+
+def _check_force(ch, flags):
+    if ch.unit != "N":
+        flags.append(_flag(ch, "force_uncalibrated",
+                           f"force in {ch.unit!r}, not newtons: forces are in arbitrary units "
+                           "(pass force_calibration= or force_unit=)"))
+    x = ch.data
+    starts, stops = find_clipping(x, min_count=R.CLIP_MIN_COUNT)
+    if starts.size:
+        flags.extend(_stretches(ch, "clipped", starts, stops,
+                                "force saturated (samples stuck at its extreme values)"))
+    xf = lowpass(x, fs=ch.fs, cutoff_hz=FORCE_LOWPASS_HZ) if x.size > 16 else x
+    rest = float(np.median(xf))
+    up, down = float(xf.max()) - rest, rest - float(xf.min())
+    if down > 2 * up:
+        flags.append(_flag(ch, "force_inverted",
+                           f"the force falls {down:.3g} {ch.unit} below its resting level but "
+                           f"rises only {up:.3g} {ch.unit} above it: a negative-going trace? "
+                           "Pass a negative force_calibration to flip it", value=down / max(
+                               up, np.finfo(float).tiny)))
+    else:
+        neg = xf < rest - R.FORCE_NEGATIVE_FRAC * (up + down)
+        starts, stops = runs(neg)
+        keep = (stops - starts) >= max(1, round(R.FORCE_NEGATIVE_MIN_S * ch.fs))
+        if keep.any():
+            flags.extend(_stretches(ch, "force_negative", starts[keep], stops[keep],
+                                    "force well below its resting level (pulling, sensor "
+                                    "offset or wrong sign?)"))
+    if ch.unit == "N" and (up > R.FORCE_MAX_N or up < R.FORCE_MIN_PEAK_N):
+        flags.append(_flag(ch, "force_implausible",
+                           f"strongest force {up:.4g} N above rest is implausible for a grip "
+                           f"(expected {R.FORCE_MIN_PEAK_N:g}–{R.FORCE_MAX_N:g} N): check the "
+                           "unit and calibration", value=up))
+    sd = noise_sd(x)
+    if np.isfinite(sd) and sd > 0 and up / sd < R.FORCE_MIN_SNR:
+        flags.append(_flag(ch, "low_snr",
+                           f"strongest force is only {up / sd:.1f} noise SDs above rest (< "
+                           f"{R.FORCE_MIN_SNR:g}): relaxation levels are lost in the noise",
+                           value=up / sd))
+
+
+def _check_overlap(rec, flags):
+    force = [c for c in rec.channels if c.kind == "force"]
+    emg = [c for c in rec.channels if c.kind == "emg"]
+    if len(force) != 1 or not emg:
+        return
+    f, e = force[0], emg[0]
+    f0, f1 = f.start_s, f.start_s + f.duration_s
+    e0, e1 = e.start_s, e.start_s + e.duration_s
+    overlap = max(0.0, min(f1, e1) - max(f0, e0))
+    longer = max(f.duration_s, e.duration_s)
+    if overlap < R.MIN_OVERLAP_FRAC * longer:
+        src = rec.source if isinstance(rec.source, (list, tuple)) else [rec.source_name]
+        where = (f"force {f.name!r} ({src[-1]}) and EMG {e.name!r} ({src[0]})" if len(src) > 1
+                 else f"force {f.name!r} and EMG {e.name!r} of {src[0]}")
+        flags.append(_flag(
+            f, "duration_mismatch",
+            f"{where} do not match: force {f0:.2f}–{f1:.2f} s ({f.duration_s:.2f} s), EMG "
+            f"{e0:.2f}–{e1:.2f} s ({e.duration_s:.2f} s), overlapping {overlap:.2f} s; EMG "
+            "measures are given only where both exist. Check that the files belong together "
+            "and their alignment (offset_s=)", value=overlap / longer if longer else math.nan))
+
+
+@verbose
+def check_recording(recording, *, electrode="surface", max_fill_s=None,
+                    max_missing_frac=R.MAX_MISSING_FRAC, verbose=None):
+    """Check every EMG and force channel; fill short gaps, refuse long ones, flag the rest.
+
+    Parameters
+    ----------
+    recording : Recording
+        The session (not modified).
+    electrode : {'surface', 'needle'}
+        EMG electrode type (sets the rate rules, SPEC.md §6).
+    max_fill_s : dict | None
+        Longest gap filled by interpolation per kind, in seconds; default
+        :data:`myoemg.quality.rules.MAX_FILL_S` (force 0.05 s, EMG 0.01 s; ours).
+    max_missing_frac : float
+        Most of a channel that may be filled (ours: 0.05).
+    verbose : bool | str | int | None
+        Log level for this call.
+
+    Returns
+    -------
+    recording : Recording
+        A copy with short gaps filled (the input when nothing was filled).
+    flags : DataFrame
+        One row per flag (:data:`FLAG_COLUMNS`): ``channel``, ``kind``, ``code`` (see
+        :data:`myoemg.quality.rules.RULES`), ``severity`` ('info', 'warning', 'error'),
+        ``start_s`` / ``end_s`` (recording time in seconds; NaN for the whole channel),
+        ``value`` (the number behind the flag, unit by code) and ``message``.
+
+    Raises
+    ------
+    SignalQualityError
+        When a gap of missing samples is longer than ``max_fill_s``, or more than
+        ``max_missing_frac`` of a channel is missing; the message names the file, the channel
+        and the time of the gap.
+    """
+    check_option("electrode", electrode, ("surface", "needle"))
+    limits = {**R.MAX_FILL_S, **(max_fill_s or {})}
+    rec = recording
+    if any(c.kind in limits and not np.isfinite(c.data).all() for c in rec.channels):
+        rec = recording.copy()
+    flags = []
+    for ch in rec.channels:
+        if ch.kind not in ("emg", "force"):
+            continue
+        flags.extend(_repair_gaps(ch, rec.source_name, limits, max_missing_frac))
+        abs_tol = R.FLAT_ABS[ch.kind] if ch.calibrated and ch.unit != "a.u." else 0.0
+        if is_flat(ch.data, abs_tol=abs_tol):
+            flags.append(_flag(ch, "flat",
+                               f"flat: every sample within {np.ptp(ch.data):.3g} {ch.unit} of "
+                               f"{ch.data[0]:.6g} {ch.unit} (disconnected, empty or the wrong "
+                               "channel?)", value=float(np.ptp(ch.data))))
+            continue
+        if ch.kind == "emg":
+            _check_emg(ch, electrode, flags)
+        else:
+            _check_force(ch, flags)
+    _check_overlap(rec, flags)
+    table = pd.DataFrame(flags, columns=FLAG_COLUMNS) if flags else empty_flags()
+    for row in table.itertuples(index=False):
+        log = logger.warning if row.severity != "info" else logger.info
+        log("%s, %s channel %r: %s", rec.source_name, row.kind, row.channel, row.message)
+    return rec, table
+
+
+def usable_emg(recording, flags):
+    """Which EMG channels can be analysed, and whether discharges can be measured.
+
+    EMG channels flagged ``emg_not_raw`` or ``flat`` become 'other' in a copy (they are not
+    EMG that can be analysed); discharges are measurable only when no remaining EMG channel is
+    flagged ``emg_fs_low``.
+
+    Parameters
+    ----------
+    recording : Recording
+        The (gap-filled) session.
+    flags : DataFrame
+        From :func:`check_recording`.
+
+    Returns
+    -------
+    recording : Recording
+        The input, or a copy with the unusable EMG channels set to 'other'.
+    discharges_ok : bool
+        False when the EMG left is sampled too slowly for discharge detection (or none is left).
+    notes : list of str
+        One sentence per channel set aside or measure skipped, for ``summary['notes']``.
+    """
+    emg_flags = flags[flags["kind"] == "emg"] if len(flags) else flags
+    drop = set(emg_flags.loc[emg_flags["code"].isin(["emg_not_raw", "flat"]), "channel"]) \
+        if len(emg_flags) else set()
+    slow = set(emg_flags.loc[emg_flags["code"] == "emg_fs_low", "channel"]) \
+        if len(emg_flags) else set()
+    notes = []
+    rec = recording
+    if drop:
+        rec = recording.copy()
+        for ch in rec.channels:
+            if ch.kind == "emg" and ch.name in drop:
+                ch.kind = "other"
+                why = "is flat" if ch.fs >= R.EMG_MIN_FS_RAW_HZ else (
+                    f"is sampled at {ch.fs:g} Hz, too slowly to be raw EMG (an envelope?)")
+                notes.append(f"EMG channel {ch.name!r} of {rec.source_name} {why}: not "
+                             "analysed (after-activity and discharges not measured on it)")
+    left = [c for c in rec.channels if c.kind == "emg"]
+    slow_left = [c for c in left if c.name in slow]
+    if slow_left:
+        rates = ", ".join(f"{c.name!r} at {c.fs:g} Hz" for c in slow_left)
+        notes.append(f"EMG {rates} is sampled below the {R.EMG_MIN_FS_DISCHARGES_HZ:g} Hz "
+                     "needed to resolve discharge potentials (SPEC.md §6): myotonic "
+                     "discharges were NOT MEASURED (myotonic and discharge_count are left "
+                     "empty, not 0)")
+    return rec, bool(left) and not slow_left, notes
+
+
+def _overlaps(flags, a, b):
+    start = flags["start_s"].to_numpy(float)
+    end = flags["end_s"].to_numpy(float)
+    whole = ~np.isfinite(start)
+    return whole | ((start < b) & (end > a))
+
+
+def trial_quality(trials, flags, *, force=None, emg_span_s=None):
+    """Per-trial quality columns from the flags of :func:`check_recording`.
+
+    Parameters
+    ----------
+    trials : DataFrame
+        The trials table of :func:`myoemg.analyze` (``onset_s``, ``window_end_s``,
+        ``release_s``, ``t5_s``, ``relaxed``, ``baseline_n``, ``peak_force_n``), in recording
+        time.
+    flags : DataFrame
+        From :func:`check_recording`.
+    force : Channel | None
+        The (gap-filled) force channel, for the return-to-baseline check.
+    emg_span_s : (float, float) | None
+        First and last time covered by the analysed EMG, in seconds.
+
+    Returns
+    -------
+    quality : DataFrame, same index as ``trials``
+        :data:`QUALITY_TRIAL_COLUMNS`: ``quality_flags`` (codes joined by ';', '' when none),
+        ``clipped`` (force or EMG saturated within the trial), ``gap_filled`` (samples
+        interpolated within the trial), ``rt_flagged`` (a relaxation time was measured across
+        a flagged stretch of the force, or on a flagged force channel) and ``rt_flag_reason``.
+    """
+    rows = []
+    shown = flags[flags["severity"] != "info"] if len(flags) else flags
+    xf = None
+    if force is not None and len(trials):
+        xf = lowpass(force.data, fs=force.fs, cutoff_hz=FORCE_LOWPASS_HZ)
+    for tr in trials.itertuples(index=False):
+        a, b = float(tr.onset_s), float(tr.window_end_s)
+        codes, reasons = [], []
+        hit = shown[_overlaps(shown, a, b)] if len(shown) else shown
+        codes.extend(hit["code"].tolist() if len(hit) else [])
+        rt_end = float(tr.t5_s) if bool(tr.relaxed) and np.isfinite(tr.t5_s) else b
+        if len(hit):
+            rt_hit = hit[(hit["kind"] == "force")
+                         & hit["code"].map(lambda c: R.RULES[c][1]).astype(bool)
+                         & _overlaps(hit, a, rt_end)]
+            reasons = [f"{r.code} on {r.channel!r}: {r.message}" for r in
+                       rt_hit.itertuples(index=False)]
+        if xf is not None:
+            codes.extend(_no_return(xf, force, tr))
+        if emg_span_s is not None and np.isfinite(tr.release_s):
+            if tr.release_s < emg_span_s[0] or b > emg_span_s[1]:
+                codes.append("no_emg_for_trial")
+        codes = list(dict.fromkeys(codes))
+        rows.append({"quality_flags": ";".join(codes), "clipped": "clipped" in codes,
+                     "gap_filled": "gap_filled" in codes, "rt_flagged": bool(reasons),
+                     "rt_flag_reason": "; ".join(reasons)})
+    out = pd.DataFrame(rows, columns=QUALITY_TRIAL_COLUMNS, index=trials.index)
+    if not len(out):
+        out = out.astype({"clipped": bool, "gap_filled": bool, "rt_flagged": bool,
+                          "quality_flags": object, "rt_flag_reason": object})
+    return out
+
+
+def _no_return(xf, force, tr):
+    i1 = int(np.floor((tr.window_end_s - force.start_s) * force.fs)) + 1
+    i0 = max(0, i1 - max(1, round(R.SETTLE_S * force.fs)))
+    i0 = max(i0, int(np.ceil((tr.peak_s - force.start_s) * force.fs)))
+    if i1 <= i0 or i1 > xf.size or not tr.peak_force_n > 0:
+        return []
+    residual = float(np.median(xf[i0:i1])) - tr.baseline_n
+    return ["force_no_return"] if residual > R.NO_RETURN_FRAC * tr.peak_force_n else []
+
+
+def quality_summary(flags):
+    """The ``summary['quality']`` block: flags per channel, the rules used, the worst severity.
+
+    Parameters
+    ----------
+    flags : DataFrame
+        From :func:`check_recording`.
+
+    Returns
+    -------
+    summary : dict
+        ``worst_severity`` ('none', 'info', 'warning' or 'error'), ``n_flags``, ``channels``
+        (name -> list of flags, at most :data:`MAX_LISTED` per code with ``n_more``), ``rules``
+        (code -> severity and rule, for the codes present).
+    """
+    order = {s: i for i, s in enumerate(R.SEVERITIES)}
+    worst = "none"
+    channels = {}
+    for (name, code), group in flags.groupby(["channel", "code"], sort=False):
+        items = channels.setdefault(str(name), [])
+        for row in group.head(MAX_LISTED).itertuples(index=False):
+            items.append({"code": row.code, "severity": row.severity,
+                          "start_s": row.start_s, "end_s": row.end_s, "value": row.value,
+                          "message": row.message})
+        if len(group) > MAX_LISTED:
+            items.append({"code": code, "n_more": int(len(group) - MAX_LISTED)})
+    for sev in flags["severity"] if len(flags) else []:
+        if worst == "none" or order[sev] > order[worst]:
+            worst = sev
+    present = list(dict.fromkeys(flags["code"])) if len(flags) else []
+    return {"worst_severity": worst, "n_flags": int(len(flags)), "channels": channels,
+            "rules": {c: {"severity": R.RULES[c][0], "rule": R.RULES[c][2]} for c in present},
+            "trial_rules": {c: R.RULES[c][2] for c in ("force_no_return", "no_emg_for_trial")}}
+
+
+__all__ = ["FLAG_COLUMNS", "QUALITY_TRIAL_COLUMNS", "check_recording", "empty_flags",
+           "quality_summary", "trial_quality", "usable_emg"]
