@@ -13,6 +13,7 @@ ALLOWED = {
     "detect": {"utils", "recording", "signal"}, "metrics": {"utils", "recording", "signal"},
     "grading": {"utils", "metrics"}, "io": {"utils", "recording"},
     "sim": {"utils", "recording", "signal"}, "viz": {"utils", "recording"},
+    "quality": {"utils", "recording", "signal"},
 }
 
 
