@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..io import READERS
 from ..io.text import TEXT_SUFFIXES
-from ..utils import MyoemgError, RecordingError, logger
+from ..utils import RecordingError, logger
 
 #: Default pairing rule: a file named like one of these (``{stem}`` = the recording's file name
 #: without its extension) beside a recording is that recording's force file. Such files are
@@ -277,9 +277,7 @@ def discover(inputs, *, force_patterns=DEFAULT_FORCE_PATTERNS, include_text=Fals
     Raises
     ------
     RecordingError
-        An input does not exist, or a manifest cannot be read.
-    MyoemgError
-        Nothing to analyse was found.
+        An input does not exist, a manifest cannot be read, or nothing to analyse was found.
     """
     return _discover(inputs, force_patterns=force_patterns, include_text=include_text,
                      out=out)[0]
@@ -350,7 +348,7 @@ def _discover(inputs, *, force_patterns, include_text, out):
             unique.append({**e, "recording": rec})
     if not unique:
         known = ", ".join(suffixes)
-        raise MyoemgError(
+        raise RecordingError(
             f"no recordings found in {[str(i) for i in inputs]} (looked for {known}"
             f"{'' if include_text else '; text exports only with include_text'}). Check the "
             "paths, or list the files in a manifest with a 'recording' column.")

@@ -124,7 +124,8 @@ def batch(inputs, out=None, *, jobs=1, scheduler=None, force_patterns=DEFAULT_FO
     **options
         Options of :func:`myoemg.read` (``emg``, ``force_channel``, ``force_unit``, format
         options such as ``fs``) and :func:`myoemg.analyze` (``electrode``, ``detect``,
-        ``mains_hz``, ...), for every recording; manifest columns override them per file.
+        ``mains_hz``, ...) and :meth:`Analysis.save` (``report=False`` skips the HTML report),
+        for every recording; manifest columns override them per file.
 
     Returns
     -------
@@ -134,10 +135,8 @@ def batch(inputs, out=None, *, jobs=1, scheduler=None, force_patterns=DEFAULT_FO
 
     Raises
     ------
-    MyoemgError
-        No recordings found.
     RecordingError
-        An input path does not exist, or a manifest cannot be read.
+        An input path does not exist, a manifest cannot be read, or no recordings were found.
     OutputError
         ``out`` holds an input, or cannot be written.
     TypeError

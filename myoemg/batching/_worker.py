@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .._version import __version__
 from ..io import READERS, file_sha256, read
-from ..pipeline import analyze
+from ..pipeline import Analysis, analyze
 from ..utils import RecordingError, logger, use_log_level, write_text_atomic
 
 #: Name of the per-recording done-marker, written last (atomically) when a recording's outputs
@@ -30,7 +30,7 @@ SESSION_COLUMNS = ["pattern", "grade", "n_trials", "n_relaxed", "rt90_5_first_s"
                    "rt90_5_last_s", "rt90_5_min_s", "rt90_5_median_s", "rt90_50_first_s",
                    "rt50_5_first_s", "peak_force_max_n", "after_activity_max_s",
                    "n_discharges", "n_myotonic_discharges", "n_myotonic_trials"]
-_NOT_OPTIONS = {"recording", "path", "force", "verbose"}
+_NOT_OPTIONS = {"recording", "path", "force", "verbose", "self", "directory", "overwrite"}
 
 
 def _params(func):
@@ -39,7 +39,7 @@ def _params(func):
 
 
 def option_names():
-    """Options a batch accepts, as ``(read, analyze, format)`` sets of names."""
+    """Options a batch accepts, as ``(read, analyze, format, save)`` sets of names."""
     import importlib
 
     fmt = {"max_lag_s"}
@@ -50,11 +50,12 @@ def option_names():
             continue
         fmt |= _params(reader)
     read_keys = _params(read)
-    return read_keys, _params(analyze) - read_keys, fmt - read_keys
+    return (read_keys, _params(analyze) - read_keys, fmt - read_keys,
+            _params(Analysis.save) - read_keys)
 
 
 def split_options(options):
-    """Split batch options into ``(read_options, analyze_options)``.
+    """Split batch options into ``(read_options, analyze_options, save_options)``.
 
     Raises
     ------
@@ -67,14 +68,15 @@ def split_options(options):
         raise ValueError("force= does not apply to a batch: the pairing rule (force_patterns=) "
                          "or a manifest's 'force' column names each force file; name the force "
                          "channel inside the files with force_channel=.")
-    read_keys, analyze_keys, fmt_keys = option_names()
-    unknown = sorted(set(options) - read_keys - analyze_keys - fmt_keys)
+    read_keys, analyze_keys, fmt_keys, save_keys = option_names()
+    unknown = sorted(set(options) - read_keys - analyze_keys - fmt_keys - save_keys)
     if unknown:
         raise TypeError(f"unknown batch option(s) {unknown}; myoemg.read takes "
-                        f"{sorted(read_keys | fmt_keys)} and myoemg.analyze takes "
-                        f"{sorted(analyze_keys)}.")
-    return ({k: v for k, v in options.items() if k not in analyze_keys},
-            {k: v for k, v in options.items() if k in analyze_keys})
+                        f"{sorted(read_keys | fmt_keys)}, myoemg.analyze takes "
+                        f"{sorted(analyze_keys)} and Analysis.save takes {sorted(save_keys)}.")
+    return ({k: v for k, v in options.items() if k not in analyze_keys | save_keys},
+            {k: v for k, v in options.items() if k in analyze_keys},
+            {k: v for k, v in options.items() if k in save_keys})
 
 
 def fingerprint(job, options):
@@ -209,7 +211,7 @@ def process(job, out, settings):
                 record["status"] = "skipped"
                 return record
             _start_over(folder)
-            read_opts, analyze_opts = split_options(options)
+            read_opts, analyze_opts, save_opts = split_options(options)
             stage = "read"
             t = time.perf_counter()
             rec = read(job.recording, force=Path(job.force) if job.force else False,
@@ -223,7 +225,7 @@ def process(job, out, settings):
             record["timings"]["analyze_s"] = time.perf_counter() - t
             stage = "save"
             t = time.perf_counter()
-            paths = res.save(folder)
+            paths = res.save(folder, **save_opts)
             meta = res.summary.get("metadata", {})
             marker = {
                 "status": "done", "software": "myoemg", "version": __version__,
