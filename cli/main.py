@@ -22,6 +22,7 @@ COMMANDS = {
     "analyze": "analyse a recording: trials, relaxation times, discharges",
     "info": "show what a file holds and how myoemg reads it",
     "simulate": "write a simulated grip session with its ground truth",
+    "batch": "analyse many recordings: parallel, resumable, failures listed",
 }
 INTERNAL_ERROR = 70
 
