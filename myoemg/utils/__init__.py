@@ -3,6 +3,9 @@
 from ._check import as_2d, check_option, missing_channel, soft_import, suggest, validate_fs
 from ._errors import (
     EXIT_CODES,
+    INTERNAL_ERROR,
+    INTERRUPTED,
+    USAGE_ERROR,
     ChannelError,
     MyoemgError,
     NoTrialsError,
@@ -11,6 +14,7 @@ from ._errors import (
     SignalQualityError,
     UnitError,
     UnsupportedFormatError,
+    exit_code,
 )
 from ._files import atomic_path, write_text_atomic
 from ._logging import logger, use_log_level, verbose
@@ -18,7 +22,8 @@ from ._units import KGF_N, LBF_N, normalise_unit, si_factor, to_si
 
 __all__ = [
     "KGF_N", "LBF_N", "normalise_unit", "si_factor", "to_si",
-    "EXIT_CODES", "ChannelError", "MyoemgError", "NoTrialsError", "OutputError",
+    "EXIT_CODES", "INTERNAL_ERROR", "INTERRUPTED", "USAGE_ERROR", "exit_code",
+    "ChannelError", "MyoemgError", "NoTrialsError", "OutputError",
     "RecordingError", "SignalQualityError", "UnitError", "UnsupportedFormatError",
     "as_2d", "atomic_path", "check_option", "logger", "missing_channel", "soft_import",
     "suggest", "use_log_level", "validate_fs", "verbose", "write_text_atomic",
