@@ -56,6 +56,9 @@ def _reader_for(path):
     if p.is_dir():
         return importlib.import_module(".bids", __name__).read_bids
     suffix = _suffix(p)
+    if (suffix in (".edf", ".bdf") and p.name.lower().endswith(f"_emg{suffix}")
+            and any(p.parent.glob("*_channels.tsv"))):
+        return importlib.import_module(".bids", __name__).read_bids
     if suffix == ".dat" and p.with_suffix(".hea").is_file():
         suffix = ".hea"
     if suffix in _SUGGEST:

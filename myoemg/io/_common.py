@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -55,6 +55,9 @@ class RawChannel:
         Role declared by the file or a sidecar ('emg', 'force', 'other'); None to infer it.
     hint : str
         Extra text that helps to infer the role (EDF prefiltering, transducer, channel type).
+    source_unit : str | None
+        The unit the file wrote, when a library already converted ``data`` (MNE gives volts
+        for 'µV' channels); None when ``unit`` is what the file wrote.
     """
 
     name: str
@@ -64,7 +67,7 @@ class RawChannel:
     start_s: float = 0.0
     kind: str | None = None
     hint: str = ""
-    notes: list = field(default_factory=list)
+    source_unit: str | None = None
 
 
 def check_path(path, what="recording"):
@@ -255,8 +258,12 @@ def build_recording(path, raws, *, start_time=None, events=None, metadata=None,
             logger.warning("%s: channel %r holds %d NaN or infinite samples (first at %.3f s).",
                            source, raw.name, int(bad.sum()),
                            raw.start_s + np.flatnonzero(bad)[0] / raw.fs)
+        if note is None and raw.source_unit and raw.source_unit != unit:
+            note = f"{raw.name}: {raw.source_unit} -> {unit}"
+            conversions.append(note)
+            logger.info("%s: %s", source, note)
         channels.append(Channel(raw.name, kind, data, raw.fs, unit, float(raw.start_s),
-                                source_unit=raw.unit))
+                                source_unit=raw.source_unit or raw.unit))
     for msg in reasons:
         logger.info("%s: %s", source, msg)
     meta = {k: v for k, v in (metadata or {}).items()

@@ -131,8 +131,17 @@ def read_edf(path, *, emg=None, force_channel=None, force_unit=None, force_calib
     Recording
         One channel per signal at its native rate; EDF+ annotations as events.
     """
-    edfio = _edfio()
     path = check_path(path)
+    raws, start, events, meta, ident = load_edf(path, header_encoding=header_encoding)
+    return build_recording(path, raws, start_time=start, events=events, metadata=meta,
+                           identifiers=ident, keep_identifiers=keep_identifiers, emg=emg,
+                           force_channel=force_channel, force_unit=force_unit,
+                           force_calibration=force_calibration, emg_calibration=emg_calibration)
+
+
+def load_edf(path, *, header_encoding="latin-1"):
+    """Parse an EDF/BDF file: (raw channels, start time, events, metadata, identifiers)."""
+    edfio = _edfio()
     is_bdf = path.suffix.lower() == ".bdf"
     fmt = "BDF" if is_bdf else "EDF"
     with reading(path, fmt):
@@ -190,10 +199,7 @@ def read_edf(path, *, emg=None, force_channel=None, force_unit=None, force_calib
                              [a.text for a in ann]) if ann else None
         meta, ident = _patient_fields(edf)
         meta.setdefault("device", None)
-    return build_recording(path, raws, start_time=start, events=events, metadata=meta,
-                           identifiers=ident, keep_identifiers=keep_identifiers, emg=emg,
-                           force_channel=force_channel, force_unit=force_unit,
-                           force_calibration=force_calibration, emg_calibration=emg_calibration)
+    return raws, start, events, meta, ident
 
 
 # ---------------------------------------------------------------------------------- writing

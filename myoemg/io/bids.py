@@ -1,0 +1,190 @@
+"""BIDS-EMG datasets (BIDS 1.11), EDF/BDF data with their sidecars.
+
+Layout: ``sub-<label>/[ses-<label>/]emg/*_emg.edf|.bdf`` with ``*_channels.tsv``,
+``*_emg.json`` and optional ``*_events.tsv``.
+
+- Channel roles from ``channels.tsv`` ``type``: 'EMG' is EMG; 'FORCE' (not a BIDS type, but
+  used) is force; 'MISC' is decided by label and unit (so a MISC channel in N is force); other
+  types (TRIG, SYSCLOCK, ECG, EEG, ...) are 'other'. Channels with ``status`` 'bad' are
+  'other'. Overrides still win.
+- Units: the EDF header's physical dimension scales the numbers, so it is used; when
+  ``channels.tsv`` disagrees (BIDS examples say 'V' while the EDF says 'uV') a warning names both;
+  when the EDF gives no unit, the sidecar's is used.
+- Metadata: ``subject`` and ``session`` from the path entities, ``device`` from Manufacturer and
+  ManufacturersModelName, ``electrode`` 'needle' or 'surface' when the sidecar text says so,
+  ``muscle`` from ``target_muscle`` of the first EMG channel.
+- Events from ``*_events.tsv`` (``onset``, ``duration``, ``trial_type`` or ``value``), else the
+  EDF+ annotations.
+- Sidecars are looked up beside the data file and then in parent folders up to the dataset root
+  (BIDS inheritance), the most specific first.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..utils import ChannelError, RecordingError, logger
+from ._common import build_recording, check_path, make_events, reading
+from .edf import load_edf
+
+_ENTITY = re.compile(r"([a-z]+)-([a-zA-Z0-9]+)")
+_TYPE_KIND = {"EMG": "emg", "FORCE": "force", "MISC": None}
+ENTITY_KEYS = ("subject", "session", "task", "acquisition", "run", "recording")
+_SHORT = {"subject": "sub", "session": "ses", "task": "task", "acquisition": "acq",
+          "run": "run", "recording": "recording"}
+
+
+def _entities(name):
+    stem = name.split(".")[0]
+    return dict(_ENTITY.findall(stem.rsplit("_", 1)[0]))
+
+
+def _root(path):
+    for parent in [path, *path.parents]:
+        if (parent / "dataset_description.json").is_file():
+            return parent
+    return None
+
+
+def find_emg_files(root, **entities):
+    """Every ``*_emg.edf|bdf`` under ``root`` matching the given entities (e.g. subject='01')."""
+    root = Path(root)
+    files = sorted([*root.rglob("*_emg.edf"), *root.rglob("*_emg.bdf")])
+    wanted = {_SHORT[k]: str(v) for k, v in entities.items() if v is not None}
+    return [f for f in files
+            if all(_entities(f.name).get(k) == v for k, v in wanted.items())]
+
+
+def _sidecar(data_file, suffix_ext):
+    """The most specific inherited sidecar for ``data_file`` (e.g. 'channels.tsv'), or None."""
+    ents = _entities(data_file.name)
+    root = _root(data_file.parent) or data_file.parent
+    folder = data_file.parent
+    while True:
+        best, best_n = None, -1
+        for cand in sorted(folder.glob(f"*_{suffix_ext}")):
+            ce = _entities(cand.name)
+            if all(ents.get(k) == v for k, v in ce.items()) and len(ce) > best_n:
+                best, best_n = cand, len(ce)
+        if best is not None:
+            return best
+        if folder == root or folder.parent == folder:
+            return None
+        folder = folder.parent
+
+
+def read_bids(path, *, subject=None, session=None, task=None, acquisition=None, run=None,
+              emg=None, force_channel=None, force_unit=None, force_calibration=None,
+              emg_calibration=None, keep_identifiers=False):
+    """Read one BIDS-EMG recording (the data file, or a folder holding exactly one match).
+
+    Parameters
+    ----------
+    path : str | Path
+        A ``*_emg.edf|bdf`` file inside a BIDS dataset, or a folder (the dataset root or a
+        subject/session folder); a folder must hold exactly one recording matching the entities.
+    subject, session, task, acquisition, run : str | None
+        BIDS entities that pick the recording in a folder (labels without the 'sub-' prefix).
+    emg, force_channel, force_unit, force_calibration, emg_calibration, keep_identifiers
+        See :func:`myoemg.io.read`.
+
+    Returns
+    -------
+    Recording
+    """
+    path = check_path(path)
+    if path.is_dir():
+        files = find_emg_files(path, subject=subject, session=session, task=task,
+                               acquisition=acquisition, run=run)
+        if not files:
+            raise RecordingError(f"no BIDS-EMG recording (sub-*/[ses-*/]emg/*_emg.edf|bdf) "
+                                 f"matches in {path}.")
+        if len(files) > 1:
+            listed = ", ".join(str(f.relative_to(path)) for f in files[:10])
+            raise RecordingError(f"{path} holds {len(files)} BIDS-EMG recordings ({listed}"
+                                 f"{', ...' if len(files) > 10 else ''}); pick one with "
+                                 "subject=, session=, task=, run= or pass the file itself.")
+        path = files[0]
+    with reading(path, "BIDS-EMG"):
+        raws, start, events, meta, ident = load_edf(path)
+        ents = _entities(path.name)
+        meta = {**meta, "subject": ents.get("sub"), "session": ents.get("ses")}
+        chan_file = _sidecar(path, "channels.tsv")
+        if chan_file is not None:
+            table = pd.read_csv(chan_file, sep="\t", dtype=str, keep_default_na=False)
+            _apply_channels(raws, table, chan_file, path)
+            muscles = table.get("target_muscle")
+            if muscles is not None:
+                emg_rows = table[table["type"].str.upper() == "EMG"] if "type" in table else table
+                first = [m for m in emg_rows.get("target_muscle", []) if m not in ("", "n/a")]
+                if first:
+                    meta["muscle"] = first[0]
+        else:
+            logger.warning("%s: no channels.tsv sidecar found; roles from labels and units.",
+                           path)
+        json_file = _sidecar(path, "emg.json")
+        if json_file is not None:
+            sidecar = json.loads(json_file.read_text(encoding="utf-8"))
+            device = " ".join(str(sidecar[k]) for k in ("Manufacturer", "ManufacturersModelName")
+                              if sidecar.get(k) not in (None, "", "n/a"))
+            if device:
+                meta["device"] = device
+            text = " ".join(str(v) for v in sidecar.values() if isinstance(v, str)).lower()
+            if re.search(r"needle|intramuscular|concentric", text):
+                meta["electrode"] = "needle"
+            elif "surface" in text:
+                meta["electrode"] = "surface"
+        events_file = _sidecar(path, "events.tsv")
+        if events_file is not None:
+            ev = pd.read_csv(events_file, sep="\t", keep_default_na=False, na_values=["n/a"])
+            label = next((c for c in ("trial_type", "value", "event_type") if c in ev), None)
+            events = make_events(ev["onset"].to_numpy(float),
+                                 ev["duration"].to_numpy(float) if "duration" in ev else None,
+                                 ev[label].astype(str).tolist() if label else None)
+    return build_recording(path, raws, start_time=start, events=events, metadata=meta,
+                           identifiers=ident, keep_identifiers=keep_identifiers, emg=emg,
+                           force_channel=force_channel, force_unit=force_unit,
+                           force_calibration=force_calibration, emg_calibration=emg_calibration)
+
+
+def _apply_channels(raws, table, chan_file, path):
+    if "name" not in table:
+        raise RecordingError(f"{chan_file} has no 'name' column.")
+    rows = {r["name"]: r for r in table.to_dict("records")}
+    missing = [r.name for r in raws if r.name not in rows]
+    extra = sorted(set(rows) - {r.name for r in raws})
+    if missing or extra:
+        raise ChannelError(f"{chan_file.name} does not match {path.name}: channels only in the "
+                           f"data file {missing}, only in channels.tsv {extra}.")
+    for r in raws:
+        row = rows[r.name]
+        ctype = str(row.get("type", "")).upper()
+        r.kind = _TYPE_KIND.get(ctype, "other" if ctype else None)
+        if str(row.get("status", "")).lower() == "bad":
+            r.kind = "other"
+            logger.info("%s: channel %r is marked bad in %s; set to 'other'.", path, r.name,
+                        chan_file.name)
+        units = str(row.get("units", "")).strip()
+        if units in ("", "n/a"):
+            pass
+        elif not r.unit:
+            r.unit = units
+        elif units != r.unit and _norm(units) != _norm(r.unit):
+            logger.warning("%s: channel %r is in %r per the EDF header but %r per %s; the EDF "
+                           "header scales the numbers, so %r is used.", path, r.name, r.unit,
+                           units, chan_file.name, r.unit)
+        sf = row.get("sampling_frequency")
+        if sf not in (None, "", "n/a") and not np.isclose(float(sf), r.fs, rtol=1e-6):
+            logger.warning("%s: channel %r is sampled at %g Hz per the EDF header but %s Hz per "
+                           "%s; using the EDF header.", path, r.name, r.fs, sf, chan_file.name)
+
+
+def _norm(unit):
+    from ..utils import normalise_unit
+
+    return normalise_unit(unit)

@@ -1,0 +1,60 @@
+"""Biopac AcqKnowledge files (``.acq``), through ``bioread``.
+
+Channels keep their own rates and lengths (AcqKnowledge stores slower channels with fewer
+samples). Units as written ('mV', 'Volts', 'μsiemens', 'microsiemen') are converted when they
+are voltages and kept otherwise. Event markers (including 'Segment N' markers between
+recording segments) become events; their free text is kept as the event description.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..utils import RecordingError, soft_import
+from ._common import RawChannel, as_utc, build_recording, check_path, make_events, reading
+
+
+def read_biopac(path, *, emg=None, force_channel=None, force_unit=None, force_calibration=None,
+                emg_calibration=None, keep_identifiers=False):
+    """Read a Biopac AcqKnowledge file into a Recording.
+
+    Parameters
+    ----------
+    path : str | Path
+        The ``.acq`` file.
+    emg, force_channel, force_unit, force_calibration, emg_calibration, keep_identifiers
+        See :func:`myoemg.io.read`.
+
+    Returns
+    -------
+    Recording
+    """
+    bioread = soft_import("bioread", "reading Biopac AcqKnowledge files", extra="bioread")
+    path = check_path(path)
+    with reading(path, "Biopac AcqKnowledge"):
+        data = bioread.read_file(str(path))
+        raws = []
+        for ch in data.channels:
+            x = np.asarray(ch.data, dtype=float)
+            expected = getattr(ch, "point_count", x.size)
+            if x.size == 0 or (expected and x.size < expected):
+                raise RecordingError(f"{path}: channel {ch.name!r} holds {x.size} of "
+                                     f"{expected} samples; the file is truncated.")
+            raws.append(RawChannel(str(ch.name).strip(), x, float(ch.samples_per_second),
+                                   str(ch.units or "").strip()))
+        if not raws:
+            raise RecordingError(f"{path} holds no channels.")
+        markers = list(data.event_markers or [])
+        events = None
+        start = None
+        if markers:
+            fs0 = float(data.samples_per_second)
+            events = make_events([m.sample_index / fs0 for m in markers], None,
+                                 [m.text for m in markers])
+            first = markers[0]
+            if first.sample_index == 0 and getattr(first, "date_created_utc", None):
+                start = as_utc(first.date_created_utc)
+    return build_recording(path, raws, start_time=start, events=events,
+                           metadata={"device": "Biopac"}, keep_identifiers=keep_identifiers,
+                           emg=emg, force_channel=force_channel, force_unit=force_unit,
+                           force_calibration=force_calibration, emg_calibration=emg_calibration)
