@@ -2,9 +2,25 @@
 
 Warm-up: relaxation time falls with repetition (CLCN1 myotonia congenita, DM1; Statland 2012b,
 Logigian 2005). Paradoxical myotonia: it rises (typical of paramyotonia congenita, SCN4A).
+
+Two entry points, both on plain arrays in trial order:
+
+- :func:`warmup_pattern` labels the course of RT90-5 (warm-up / paradoxical / none /
+  inconclusive) with the rule that produced the label;
+- :func:`warmup_summary` adds the per-session numbers of SPEC.md §3 (trial 1, last, minimum,
+  absolute and percent warm-up, share of the change between trials 1 and 2, trials to plateau,
+  exponential fit with its uncertainty) for RT90-5, RT90-50 and RT50-5, and peak force per trial.
+
+The pattern describes **myotonia**: with ``myotonic_evidence=False`` (the EMG was examined and
+holds no myotonic discharge) a drift of the relaxation times is reported as numbers but never
+labelled warm-up or paradoxical — a slow voluntary let-go that varies from grip to grip explains it
+as well as myotonia does.
 """
 
 from __future__ import annotations
+
+import math
+import warnings
 
 import numpy as np
 from scipy.optimize import isotonic_regression
@@ -21,10 +37,27 @@ MIN_CHANGE_FRAC = 0.3
 #: The change must exceed this many times the trial-to-trial noise: the RMS deviation of the
 #: trials from the best monotone course in the direction of the change (ours).
 NOISE_FACTOR = 3.0
+#: Plateau tolerance (ours): a trial is on the plateau when it lies within
+#: max(PLATEAU_TOL_FRAC × final level, PLATEAU_TOL_S) of the final level.
+PLATEAU_TOL_FRAC = 0.2
+#: Absolute floor of the plateau tolerance in seconds (ours; about the grip-to-grip scatter of a
+#: healthy RT90-5, SPEC.md §2).
+PLATEAU_TOL_S = 0.1
+#: Fewest relaxed trials for the exponential fit: three parameters need at least one degree of
+#: freedom left for an uncertainty (SPEC.md §3 asks for the uncertainty).
+MIN_FIT_TRIALS = 4
+#: Bounds of the fitted time constant n, in trials (ours): below 0.1 the fall is complete after
+#: trial 1 and n is not identifiable; above 50 the course is a straight line over a session.
+FIT_N_BOUNDS = (0.1, 50.0)
+
+EVIDENCE_RULE = ("the pattern describes myotonia: when the EMG was examined and holds no "
+                 "myotonic discharge in any trial (myotonic_evidence=False), a drift of the "
+                 "relaxation times is reported but not labelled warm-up or paradoxical")
 
 
-def warmup_pattern(rt_s, *, censored=None, min_trials=3, min_change_s=MIN_CHANGE_S,
-                   min_change_frac=MIN_CHANGE_FRAC, noise_factor=NOISE_FACTOR):
+def warmup_pattern(rt_s, *, censored=None, myotonic_evidence=None, min_trials=3,
+                   min_change_s=MIN_CHANGE_S, min_change_frac=MIN_CHANGE_FRAC,
+                   noise_factor=NOISE_FACTOR):
     """Label the trend of relaxation times over a session.
 
     Parameters
@@ -34,6 +67,11 @@ def warmup_pattern(rt_s, *, censored=None, min_trials=3, min_change_s=MIN_CHANGE
         was followed for (a lower bound), or NaN if unknown.
     censored : array-like of bool, shape (n_trials,) | None
         True where the trial did not relax within its window.
+    myotonic_evidence : bool | None
+        Whether the session shows myotonia on EMG (e.g. at least one myotonic discharge).
+        None (default): not assessed, the label follows the relaxation times alone. False: the
+        EMG was examined and shows no myotonia, so the label is 'none' whatever the trend
+        (``trend`` still says what the relaxation times did). True: as None.
     min_trials : int
         Fewer usable trials than this give 'inconclusive' (SPEC.md §3: fewer than 3).
     min_change_s, min_change_frac, noise_factor : float
@@ -42,9 +80,11 @@ def warmup_pattern(rt_s, *, censored=None, min_trials=3, min_change_s=MIN_CHANGE
     Returns
     -------
     result : dict
-        ``pattern`` (one of :data:`PATTERNS`), ``rule`` (the rule in words), ``rt_first_s``,
-        ``rt_late_s`` (median of the last half of the trials), ``change_s`` (first − late;
-        positive for warm-up), ``change_pct`` (of the first), ``noise_s`` and ``n_usable``.
+        ``pattern`` (one of :data:`PATTERNS`), ``trend`` (the label the relaxation times alone
+        would get), ``rule`` (the rule in words), ``reason``, ``rt_first_s``, ``rt_late_s``
+        (median of the last half of the trials), ``change_s`` (first − late; positive for
+        warm-up), ``change_pct`` (of the first), ``noise_s``, ``n_usable``, ``n_censored`` and
+        ``myotonic_evidence``.
 
     Notes
     -----
@@ -56,21 +96,27 @@ def warmup_pattern(rt_s, *, censored=None, min_trials=3, min_change_s=MIN_CHANGE
     alternating long and short grips do not. A change that passes the size tests but not
     ``noise_factor`` × noise is 'inconclusive' (too noisy to judge); one that fails the size
     tests is 'none'. A censored trial enters with its lower bound, which can only make its RT
-    look shorter.
+    look shorter. Comparing trial 1 with the median of the late half (rather than with the last
+    trial) keeps one odd late grip from making or unmaking a pattern; a steady myotonia whose
+    grips scatter by ±5 % stays 'none' because the change is far below ``min_change_frac``.
+    Finally, ``myotonic_evidence=False`` turns a warm-up or paradoxical trend into 'none'
+    (:data:`EVIDENCE_RULE`).
     """
     rt = np.asarray(rt_s, dtype=float)
     cens = np.zeros(rt.size, bool) if censored is None else np.asarray(censored, bool)
     usable = np.isfinite(rt)
-    rule = (f"change = RT(trial 1) - median RT(last half); pattern if |change| > "
-            f"{min_change_s} s and > {min_change_frac:.0%} of the larger level; fall = warm-up, "
-            f"rise = paradoxical; inconclusive if |change| < {noise_factor:g} x the RMS "
-            "deviation from a monotone course, or fewer than 3 trials")
-    out = {"pattern": "inconclusive", "rule": rule, "rt_first_s": np.nan, "rt_late_s": np.nan,
-           "change_s": np.nan, "change_pct": np.nan, "noise_s": np.nan,
-           "n_usable": int(usable.sum()), "n_censored": int(cens.sum())}
+    rule = (f"change = RT90-5(trial 1) - median RT90-5(last half of trials); pattern if "
+            f"|change| > {min_change_s:g} s and > {min_change_frac:.0%} of the larger level; "
+            f"fall = warm-up, rise = paradoxical; inconclusive if |change| < "
+            f"{noise_factor:g} x the RMS deviation of the trials from a monotone course, or "
+            f"fewer than {min_trials} usable trials; {EVIDENCE_RULE}")
+    out = {"pattern": "inconclusive", "trend": "inconclusive", "rule": rule,
+           "rt_first_s": np.nan, "rt_late_s": np.nan, "change_s": np.nan, "change_pct": np.nan,
+           "noise_s": np.nan, "n_usable": int(usable.sum()), "n_censored": int(cens.sum()),
+           "myotonic_evidence": myotonic_evidence}
     if usable.sum() < min_trials or not usable[0]:
         out["reason"] = (f"{int(usable.sum())} usable trials (need {min_trials}, including "
-                         "trial 1)")
+                         "trial 1): the pattern cannot be judged")
         return out
     values = rt[usable]
     late = values[-int(np.ceil(values.size / 2)):]
@@ -83,12 +129,240 @@ def warmup_pattern(rt_s, *, censored=None, min_trials=3, min_change_s=MIN_CHANGE
     big = (abs(change) > min_change_s
            and abs(change) > min_change_frac * max(first, late_level))
     if big and abs(change) > noise_factor * noise:
-        out["pattern"] = "warm-up" if change > 0 else "paradoxical"
+        out["trend"] = "warm-up" if change > 0 else "paradoxical"
         out["reason"] = f"RT90-5 {'fell' if change > 0 else 'rose'} by {abs(change):.2f} s"
     elif big:
         out["reason"] = (f"change {change:+.2f} s, but the trials scatter by {noise:.2f} s "
                          "around any monotone course: too noisy to judge")
     else:
-        out["pattern"] = "none"
+        out["trend"] = "none"
         out["reason"] = f"change {change:+.2f} s is within the thresholds"
+    out["pattern"] = out["trend"]
+    if myotonic_evidence is False and out["trend"] in ("warm-up", "paradoxical"):
+        out["pattern"] = "none"
+        out["reason"] = (f"no myotonic evidence on EMG: the relaxation-time trend "
+                         f"({out['trend']}, {out['reason']}) is not attributed to myotonia "
+                         "(e.g. a slow voluntary let-go)")
+    return out
+
+
+def warmup_curve_fit(rt_s, *, trial=None, min_trials=MIN_FIT_TRIALS, n_bounds=FIT_N_BOUNDS):
+    """Fit RT_k = RT_∞ + A·e^(−(k−1)/n) to relaxation times over trials.
+
+    Parameters
+    ----------
+    rt_s : array-like, shape (n_trials,)
+        Relaxation time of each trial in seconds; NaN (censored or missing) trials are left out.
+    trial : array-like of int, shape (n_trials,) | None
+        Trial numbers k (1-based); default 1, 2, ….
+    min_trials : int
+        Fewest finite values to fit (:data:`MIN_FIT_TRIALS`).
+    n_bounds : (float, float)
+        Bounds of the time constant n, in trials (:data:`FIT_N_BOUNDS`).
+
+    Returns
+    -------
+    fit : dict
+        ``status`` ('ok', 'too few trials', 'failed' or 'n at bound'), ``rt_inf_s``, ``a_s``,
+        ``n_trials`` (the time constant n, in trials) and their standard errors ``*_se``
+        (square roots of the diagonal of the covariance from
+        :func:`scipy.optimize.curve_fit`, NaN when not identifiable), ``rmse_s`` (residual RMS),
+        ``n_used`` and ``model`` (the formula).
+
+    Notes
+    -----
+    A > 0 is a warm-up, A < 0 a paradoxical rise. With four trials the fit has one degree of
+    freedom and its standard errors are rough; 'n at bound' means the course is a step (n at
+    the lower bound) or a straight line (upper bound), and n is then not meaningful.
+    """
+    from scipy.optimize import OptimizeWarning, curve_fit
+
+    y = np.asarray(rt_s, dtype=float)
+    k = np.arange(1, y.size + 1, dtype=float) if trial is None else np.asarray(trial, float)
+    ok = np.isfinite(y) & np.isfinite(k)
+    out = {"model": "RT_k = RT_inf + A * exp(-(k - 1) / n)", "status": "too few trials",
+           "rt_inf_s": np.nan, "rt_inf_se_s": np.nan, "a_s": np.nan, "a_se_s": np.nan,
+           "n_trials": np.nan, "n_trials_se": np.nan, "rmse_s": np.nan, "n_used": int(ok.sum())}
+    if ok.sum() < min_trials:
+        return out
+    y, k = y[ok], k[ok]
+
+    def model(kk, rt_inf, a, n):
+        return rt_inf + a * np.exp(-(kk - 1) / n)
+
+    p0 = (float(np.median(y[-2:])), float(y[0] - np.median(y[-2:])), 1.0)
+    lo, hi = n_bounds
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", OptimizeWarning)
+            popt, pcov = curve_fit(model, k, y, p0=p0, maxfev=5000,
+                                   bounds=([-np.inf, -np.inf, lo], [np.inf, np.inf, hi]))
+    except (RuntimeError, ValueError):
+        out["status"] = "failed"
+        return out
+    se = np.sqrt(np.clip(np.diag(pcov), 0, None)) if np.all(np.isfinite(pcov)) \
+        else np.full(3, np.nan)
+    resid = y - model(k, *popt)
+    at_bound = np.isclose(popt[2], lo, rtol=1e-3) or np.isclose(popt[2], hi, rtol=1e-3)
+    out.update(status="n at bound" if at_bound else "ok", rt_inf_s=float(popt[0]),
+               a_s=float(popt[1]), n_trials=float(popt[2]), rt_inf_se_s=float(se[0]),
+               a_se_s=float(se[1]), n_trials_se=float(se[2]),
+               rmse_s=float(np.sqrt(np.mean(resid ** 2))))
+    return out
+
+
+def trials_to_plateau(rt_s, *, trial=None, tol_frac=PLATEAU_TOL_FRAC, tol_s=PLATEAU_TOL_S):
+    """First trial from which every later trial stays near the final level.
+
+    Parameters
+    ----------
+    rt_s : array-like, shape (n_trials,)
+        Relaxation time of each trial in seconds; NaN counts as off the plateau.
+    trial : array-like of int | None
+        Trial numbers (default 1, 2, …).
+    tol_frac, tol_s : float
+        Tolerance: max(``tol_frac`` × final level, ``tol_s``) seconds (:data:`PLATEAU_TOL_FRAC`,
+        :data:`PLATEAU_TOL_S`; ours).
+
+    Returns
+    -------
+    plateau : dict
+        ``trial`` (int, or None when fewer than 3 finite trials), ``level_s`` (the final level:
+        median of the finite values of the last ⌈n/2⌉ trials) and ``tolerance_s``.
+    """
+    y = np.asarray(rt_s, dtype=float)
+    k = np.arange(1, y.size + 1) if trial is None else np.asarray(trial, int)
+    out = {"trial": None, "level_s": np.nan, "tolerance_s": np.nan}
+    if np.isfinite(y).sum() < 3:
+        return out
+    late = y[-int(np.ceil(y.size / 2)):]
+    level = float(np.nanmedian(late)) if np.isfinite(late).any() else np.nan
+    if not math.isfinite(level):
+        return out
+    tol = max(tol_frac * level, tol_s)
+    near = np.isfinite(y) & (np.abs(y - level) <= tol)
+    # first index from which all later trials are near: scan the suffix
+    off = np.flatnonzero(~near)
+    first = 0 if off.size == 0 else int(off[-1]) + 1
+    out.update(level_s=level, tolerance_s=float(tol),
+               trial=int(k[first]) if first < y.size else None)
+    return out
+
+
+def _measure_summary(rt, trial, fit_min_trials, tol_frac, tol_s, min_change_s):
+    """Per-session numbers of one relaxation measure (SPEC.md §3)."""
+    finite = np.isfinite(rt)
+    first, last = (float(rt[0]), float(rt[-1])) if rt.size else (np.nan, np.nan)
+    warm = first - last
+    second = float(rt[1]) if rt.size > 1 else np.nan
+    share = (first - second) / warm if abs(warm) >= min_change_s else np.nan
+    plateau = trials_to_plateau(rt, trial=trial, tol_frac=tol_frac, tol_s=tol_s)
+    return {
+        "per_trial_s": [float(v) for v in rt],
+        "first_s": first,
+        "last_s": last,
+        "min_s": float(np.nanmin(rt)) if finite.any() else np.nan,
+        "max_s": float(np.nanmax(rt)) if finite.any() else np.nan,
+        "warmup_s": warm,
+        "warmup_pct": 100 * warm / first if first > 0 else np.nan,
+        "share_trial_1_2": float(share),
+        "plateau_trial": plateau["trial"],
+        "plateau_s": plateau["level_s"],
+        "plateau_tolerance_s": plateau["tolerance_s"],
+        "fit": warmup_curve_fit(rt, trial=trial, min_trials=fit_min_trials),
+    }
+
+
+def warmup_summary(rt90_5_s, *, rt90_50_s=None, rt50_5_s=None, peak_force_n=None,
+                   censored=None, lower_bound_s=None, myotonic_evidence=None,
+                   plateau_tol_frac=PLATEAU_TOL_FRAC, plateau_tol_s=PLATEAU_TOL_S,
+                   fit_min_trials=MIN_FIT_TRIALS, **pattern_kwargs):
+    """Per-session warm-up numbers and pattern (SPEC.md §3).
+
+    Parameters
+    ----------
+    rt90_5_s : array-like, shape (n_trials,)
+        RT90-5 per trial in trial order, seconds; NaN where censored.
+    rt90_50_s, rt50_5_s : array-like, shape (n_trials,) | None
+        RT90-50 and RT50-5 per trial, seconds (summarised the same way when given).
+    peak_force_n : array-like, shape (n_trials,) | None
+        Peak force above baseline per trial, newtons.
+    censored : array-like of bool, shape (n_trials,) | None
+        True where a trial did not relax (default: where RT90-5 is NaN).
+    lower_bound_s : array-like, shape (n_trials,) | None
+        For censored trials, how long they were followed (s); used by the pattern rule only.
+    myotonic_evidence : bool | None
+        See :func:`warmup_pattern`.
+    plateau_tol_frac, plateau_tol_s : float
+        Plateau tolerance (:func:`trials_to_plateau`).
+    fit_min_trials : int
+        Fewest relaxed trials for the exponential fit (:data:`MIN_FIT_TRIALS`).
+    **pattern_kwargs
+        Passed to :func:`warmup_pattern` (``min_change_s``, ``min_change_frac``, ...).
+
+    Returns
+    -------
+    summary : dict
+        ``pattern``, ``pattern_rule``, ``pattern_reason``, ``trend``, ``myotonic_evidence``;
+        ``rt90_5`` (and ``rt90_50``, ``rt50_5`` when given): a dict with ``per_trial_s``,
+        ``first_s``, ``last_s``, ``min_s``, ``max_s``, ``warmup_s`` (first − last; positive
+        for a warm-up), ``warmup_pct`` (of the first), ``share_trial_1_2`` (fraction of the
+        change first − last that happens between trials 1 and 2; NaN when that change is below
+        ``min_change_s``), ``plateau_trial``, ``plateau_s``, ``plateau_tolerance_s`` and
+        ``fit`` (:func:`warmup_curve_fit`); ``peak_force``: ``per_trial_n``, ``first_n``,
+        ``last_n``, ``max_n``, ``change_n`` (last − first) and ``change_pct``; ``definitions``:
+        the rules in words.
+
+    Notes
+    -----
+    A censored trial has no RT (NaN), so ``first_s`` is NaN when trial 1 did not relax; the
+    pattern rule then sees the lower bound. Logigian 2005 found no warm-up of peak force in DM1
+    (SPEC.md §2); peak force is reported beside every relaxation time.
+    """
+    rt = np.asarray(rt90_5_s, dtype=float)
+    n = rt.size
+    cens = ~np.isfinite(rt) if censored is None else np.asarray(censored, bool)
+    trial = np.arange(1, n + 1)
+    for_pattern = rt.copy()
+    if lower_bound_s is not None:
+        lb = np.asarray(lower_bound_s, float)
+        for_pattern = np.where(cens, lb, rt)
+    pat = warmup_pattern(for_pattern, censored=cens, myotonic_evidence=myotonic_evidence,
+                         **pattern_kwargs)
+    min_change_s = pattern_kwargs.get("min_change_s", MIN_CHANGE_S)
+    out = {"pattern": pat["pattern"], "pattern_rule": pat["rule"],
+           "pattern_reason": pat["reason"], "trend": pat["trend"],
+           "myotonic_evidence": myotonic_evidence,
+           "pattern_numbers": {k: v for k, v in pat.items()
+                               if k not in ("pattern", "rule", "reason", "trend",
+                                            "myotonic_evidence")}}
+    for name, values in (("rt90_5", rt), ("rt90_50", rt90_50_s), ("rt50_5", rt50_5_s)):
+        if values is None:
+            continue
+        v = np.asarray(values, dtype=float)
+        if v.shape != (n,):
+            raise ValueError(f"{name}_s must have one value per trial ({n}), got shape "
+                             f"{v.shape}.")
+        out[name] = _measure_summary(v, trial, fit_min_trials, plateau_tol_frac,
+                                     plateau_tol_s, min_change_s)
+    if peak_force_n is not None:
+        pf = np.asarray(peak_force_n, dtype=float)
+        first, last = (float(pf[0]), float(pf[-1])) if pf.size else (np.nan, np.nan)
+        out["peak_force"] = {
+            "per_trial_n": [float(v) for v in pf], "first_n": first, "last_n": last,
+            "max_n": float(np.nanmax(pf)) if np.isfinite(pf).any() else np.nan,
+            "change_n": last - first,
+            "change_pct": 100 * (last - first) / first if first > 0 else np.nan}
+    out["definitions"] = {
+        "warmup_s": "RT(trial 1) - RT(last trial); positive = warm-up (SPEC.md §3)",
+        "warmup_pct": "warmup_s / RT(trial 1) x 100",
+        "share_trial_1_2": (f"(RT1 - RT2) / (RT1 - RT_last); NaN when |RT1 - RT_last| < "
+                            f"{min_change_s:g} s (ours: the ratio is noise there)"),
+        "plateau_trial": (f"first trial from which every later trial lies within "
+                          f"max({plateau_tol_frac:.0%} of the final level, {plateau_tol_s:g} s) "
+                          "of the final level (median of the last half of the trials; ours)"),
+        "fit": (f"least-squares fit of RT_k = RT_inf + A exp(-(k-1)/n) to the relaxed trials "
+                f"(>= {fit_min_trials}); standard errors from the covariance "
+                "(scipy.optimize.curve_fit)"),
+    }
     return out

@@ -1,0 +1,237 @@
+"""Exports of an analysis for other tools: MNE Annotations, BIDS ``*_events.tsv``, Parquet.
+
+- :func:`to_annotations`: trials and discharges as :class:`mne.Annotations`, so
+  ``raw.set_annotations(ann); raw.plot()`` shows them; :func:`annotations_to_frame` reads them
+  back.
+- :func:`events_table` / :func:`write_events_tsv`: a BIDS-compatible events file (``onset``,
+  ``duration`` in seconds, ``trial_type``, ``n/a`` for missing values) with its JSON sidecar.
+- :func:`write_parquet`: ``trials.parquet`` and ``discharges.parquet`` when pyarrow is installed.
+
+Descriptions (``trial_type``) are hierarchical, as MNE's event ids: ``grip/<k>`` (onset to
+release of grip k), ``relaxation/<k>`` (90 % crossing to 5 % crossing; ``relaxation/<k>/censored``
+to the end of the window when the force did not relax) and ``discharge/<kind>/<k>`` (start to
+end of a discharge after grip k, on its channel; ``<k>`` is ``na`` outside any trial).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .utils import atomic_path, logger, write_text_atomic
+
+#: Columns of :func:`events_table`, in order.
+EVENTS_COLUMNS = ["onset", "duration", "trial_type", "trial", "channel", "kind", "rt90_5_s",
+                  "peak_force_n", "relaxed"]
+
+_EVENTS_SIDECAR = {
+    "onset": {"Description": "Start of the event from the first sample of the recording",
+              "Units": "s"},
+    "duration": {"Description": "Duration of the event", "Units": "s"},
+    "trial_type": {"Description": (
+        "grip/<k>: onset to release of grip k; relaxation/<k>: 90 % to 5 % crossing of the "
+        "force (relaxation/<k>/censored: 90 % crossing to the end of the window, the force did "
+        "not relax); discharge/<kind>/<k>: an EMG discharge after grip k")},
+    "trial": {"Description": "Grip number (1-based)"},
+    "channel": {"Description": "EMG channel of a discharge"},
+    "kind": {"Description": "Discharge class given by the myoemg detector"},
+    "rt90_5_s": {"Description": "Relaxation time from 90 % to 5 % of peak force (SPEC.md §2)",
+                 "Units": "s"},
+    "peak_force_n": {"Description": "Peak grip force above baseline", "Units": "N"},
+    "relaxed": {"Description": "True when the force reached 5 % of peak before the next grip"},
+}
+
+
+def _trial_label(value):
+    return "na" if value is None or pd.isna(value) else str(int(value))
+
+
+def events_table(trials, discharges=None):
+    """Trials and discharges as one events table (BIDS ``*_events.tsv`` columns).
+
+    Parameters
+    ----------
+    trials : DataFrame
+        ``Analysis.trials`` (needs ``trial``, ``onset_s``, ``release_s``, ``t90_s``, ``t5_s``,
+        ``window_end_s``, ``relaxed``, ``rt90_5_s``, ``peak_force_n``); times in seconds.
+    discharges : DataFrame | None
+        ``Analysis.discharges`` (needs ``channel``, ``start_s``, ``end_s``, ``kind``, ``trial``).
+
+    Returns
+    -------
+    events : DataFrame
+        :data:`EVENTS_COLUMNS`, sorted by onset; ``onset`` and ``duration`` in seconds.
+    """
+    rows = []
+    for tr in trials.itertuples(index=False):
+        k = int(tr.trial)
+        common = {"trial": k, "channel": None, "kind": None, "rt90_5_s": tr.rt90_5_s,
+                  "peak_force_n": tr.peak_force_n, "relaxed": bool(tr.relaxed)}
+        if np.isfinite(tr.onset_s) and np.isfinite(tr.release_s):
+            rows.append({"onset": tr.onset_s, "duration": tr.release_s - tr.onset_s,
+                         "trial_type": f"grip/{k}", **common})
+        end = tr.t5_s if tr.relaxed else tr.window_end_s
+        if np.isfinite(tr.t90_s) and np.isfinite(end):
+            rows.append({"onset": tr.t90_s, "duration": max(end - tr.t90_s, 0.0),
+                         "trial_type": f"relaxation/{k}" + ("" if tr.relaxed else "/censored"),
+                         **common})
+    if discharges is not None:
+        for d in discharges.itertuples(index=False):
+            trial = getattr(d, "trial", None)
+            rows.append({"onset": d.start_s, "duration": d.end_s - d.start_s,
+                         "trial_type": f"discharge/{d.kind}/{_trial_label(trial)}",
+                         "trial": None if trial is None or pd.isna(trial) else int(trial),
+                         "channel": d.channel, "kind": d.kind, "rt90_5_s": np.nan,
+                         "peak_force_n": np.nan, "relaxed": None})
+    events = pd.DataFrame(rows, columns=EVENTS_COLUMNS)
+    events["trial"] = events["trial"].astype("Int64")
+    return events.sort_values("onset", kind="stable").reset_index(drop=True)
+
+
+def to_annotations(trials, discharges=None, *, orig_time=None):
+    """Trials and discharges as :class:`mne.Annotations`.
+
+    Parameters
+    ----------
+    trials, discharges : DataFrame
+        See :func:`events_table`. Times are seconds from the start of the recording.
+    orig_time : datetime | None
+        ``raw.info['meas_date']`` of the Raw the annotations go with (None: relative times).
+
+    Returns
+    -------
+    annotations : mne.Annotations
+        One annotation per event of :func:`events_table`; discharges carry their channel in
+        ``ch_names``.
+
+    Notes
+    -----
+    With ``orig_time`` None, MNE reads onsets relative to the first sample of the Raw
+    (``raw.first_time``); :meth:`myoemg.Recording.to_mne` starts at sample 0, so the onsets
+    here match the recording's time axis.
+    """
+    import mne
+
+    ev = events_table(trials, discharges)
+    ch_names = [() if pd.isna(c) or c is None else (str(c),) for c in ev["channel"]]
+    return mne.Annotations(ev["onset"].to_numpy(float), ev["duration"].to_numpy(float),
+                           ev["trial_type"].astype(str).to_numpy(), orig_time=orig_time,
+                           ch_names=ch_names)
+
+
+def annotations_to_frame(annotations):
+    """Read annotations written by :func:`to_annotations` back into a table.
+
+    Parameters
+    ----------
+    annotations : mne.Annotations
+        For example ``raw.annotations`` after a FIF round trip.
+
+    Returns
+    -------
+    events : DataFrame
+        ``onset`` (s, relative to the annotations' own origin), ``duration`` (s),
+        ``trial_type``, ``event`` ('grip', 'relaxation' or 'discharge'), ``trial`` (Int64),
+        ``kind`` (discharge class or None), ``censored`` (bool) and ``channel``.
+    """
+    rows = []
+    for onset, duration, desc, chs in zip(annotations.onset, annotations.duration,
+                                          annotations.description, annotations.ch_names,
+                                          strict=True):
+        parts = str(desc).split("/")
+        event = parts[0]
+        kind = parts[1] if event == "discharge" and len(parts) > 2 else None
+        k = parts[2] if event == "discharge" and len(parts) > 2 else (
+            parts[1] if len(parts) > 1 else "na")
+        rows.append({"onset": float(onset), "duration": float(duration), "trial_type": desc,
+                     "event": event, "trial": None if k == "na" or not k.isdigit() else int(k),
+                     "kind": kind, "censored": parts[-1] == "censored",
+                     "channel": chs[0] if len(chs) else None})
+    out = pd.DataFrame(rows, columns=["onset", "duration", "trial_type", "event", "trial",
+                                      "kind", "censored", "channel"])
+    out["trial"] = out["trial"].astype("Int64")
+    return out
+
+
+def _bids_stem(analysis):
+    """``sub-<code>_task-grip`` from the subject code in the metadata, else ``task-grip``."""
+    subject = str((analysis.summary.get("metadata") or {}).get("subject") or "")
+    subject = re.sub(r"[^A-Za-z0-9]", "", subject)
+    return f"sub-{subject}_task-grip" if subject else "task-grip"
+
+
+def write_events_tsv(analysis, directory, *, stem=None, overwrite=True):
+    """Write ``<stem>_events.tsv`` and ``<stem>_events.json`` (BIDS-compatible).
+
+    Parameters
+    ----------
+    analysis : Analysis
+        The result of :func:`myoemg.analyze`.
+    directory : str | Path
+        Output folder.
+    stem : str | None
+        File stem before ``_events``; default ``sub-<subject code>_task-grip``.
+    overwrite : bool
+        Replace existing files.
+
+    Returns
+    -------
+    paths : dict
+        ``events`` and ``events_sidecar`` paths.
+    """
+    directory = Path(directory)
+    stem = stem or _bids_stem(analysis)
+    ev = events_table(analysis.trials, analysis.discharges)
+    paths = {"events": directory / f"{stem}_events.tsv",
+             "events_sidecar": directory / f"{stem}_events.json"}
+    with atomic_path(paths["events"], overwrite=overwrite) as tmp:
+        ev.to_csv(tmp, sep="\t", index=False, na_rep="n/a", float_format="%.6f")
+    write_text_atomic(paths["events_sidecar"], json.dumps(_EVENTS_SIDECAR, indent=2) + "\n",
+                      overwrite=overwrite)
+    return paths
+
+
+def write_parquet(analysis, directory, *, overwrite=True):
+    """Write ``trials.parquet`` and ``discharges.parquet`` when pyarrow is installed.
+
+    Returns
+    -------
+    paths : dict
+        ``trials_parquet`` and ``discharges_parquet``; empty when pyarrow is missing.
+    """
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        logger.info("pyarrow not installed: no Parquet files (pip install pyarrow)")
+        return {}
+    directory = Path(directory)
+    paths = {}
+    for name, table in (("trials", analysis.trials), ("discharges", analysis.discharges)):
+        path = directory / f"{name}.parquet"
+        with atomic_path(path, overwrite=overwrite) as tmp:
+            _arrow_safe(table).to_parquet(tmp, index=False, engine="pyarrow")
+        paths[f"{name}_parquet"] = path
+    return paths
+
+
+def _arrow_safe(table):
+    """Object columns holding mixed values become strings (Parquet needs one type a column)."""
+    out = table.copy()
+    for col in out.columns:
+        if out[col].dtype != object:
+            continue
+        values = [v for v in out[col] if not (v is None or (isinstance(v, float)
+                                                             and math.isnan(v)))]
+        if len({type(v) for v in values}) > 1:
+            out[col] = [None if v is None or (isinstance(v, float) and math.isnan(v))
+                        else str(v) for v in out[col]]
+    return out
+
+
+__all__ = ["EVENTS_COLUMNS", "annotations_to_frame", "events_table", "to_annotations",
+           "write_events_tsv", "write_parquet"]
