@@ -40,6 +40,7 @@ def _print(result, paths):
     if len(result.trials):
         print(result.trials[_SHOW].to_string(index=False, float_format=lambda v: f"{v:.3f}",
                                              na_rep="-"))
-    print(f"pattern: {s['pattern']} ({s.get('pattern_reason', '')}); "
-          f"myotonic discharges: {s['n_myotonic_discharges']} in {s['n_myotonic_trials']} trials")
+    found = ("not measured" if s.get("n_myotonic_discharges") is None else
+             f"{s['n_myotonic_discharges']} in {s['n_myotonic_trials']} trials")
+    print(f"pattern: {s['pattern']} ({s.get('pattern_reason', '')}); myotonic discharges: {found}")
     print("wrote " + ", ".join(str(p) for p in paths.values()))

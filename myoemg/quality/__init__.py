@@ -25,6 +25,7 @@ from .session import (
     QUALITY_TRIAL_COLUMNS,
     check_recording,
     empty_flags,
+    flag_notes,
     quality_summary,
     trial_quality,
     usable_emg,
@@ -32,6 +33,6 @@ from .session import (
 
 __all__ = [
     "FLAG_COLUMNS", "QUALITY_TRIAL_COLUMNS", "RULES", "check_recording", "constant_runs",
-    "emg_snr_db", "empty_flags", "fill_gaps", "find_clipping", "find_gaps", "is_flat",
+    "emg_snr_db", "empty_flags", "fill_gaps", "flag_notes", "find_clipping", "find_gaps", "is_flat",
     "mains_fraction", "noise_sd", "quality_summary", "rules", "trial_quality", "usable_emg",
 ]

@@ -294,14 +294,15 @@ def usable_emg(recording, flags):
     discharges_ok : bool
         False when the EMG left is sampled too slowly for discharge detection (or none is left).
     notes : list of str
-        One sentence per channel set aside or measure skipped, for ``summary['notes']``.
+        For ``summary['notes']``: one sentence per warning or error flag (per channel and code,
+        see :func:`flag_notes`) and per channel set aside or measure skipped.
     """
     emg_flags = flags[flags["kind"] == "emg"] if len(flags) else flags
     drop = set(emg_flags.loc[emg_flags["code"].isin(["emg_not_raw", "flat"]), "channel"]) \
         if len(emg_flags) else set()
     slow = set(emg_flags.loc[emg_flags["code"] == "emg_fs_low", "channel"]) \
         if len(emg_flags) else set()
-    notes = []
+    notes = flag_notes(flags)
     rec = recording
     if drop:
         rec = recording.copy()
@@ -321,6 +322,32 @@ def usable_emg(recording, flags):
                      "discharges were NOT MEASURED (myotonic and discharge_count are left "
                      "empty, not 0)")
     return rec, bool(left) and not slow_left, notes
+
+
+def flag_notes(flags):
+    """One sentence per channel and code of the warning and error flags (info left out).
+
+    Parameters
+    ----------
+    flags : DataFrame
+        From :func:`check_recording`.
+
+    Returns
+    -------
+    notes : list of str
+        E.g. ``"quality warning, force 'Grip': clipped (3 stretches; first: force saturated
+        ... from 3.300 s to 3.420 s)"``.
+    """
+    notes = []
+    if not len(flags):
+        return notes
+    shown = flags[flags["severity"] != "info"]
+    for (name, code), group in shown.groupby(["channel", "code"], sort=False):
+        first = group.iloc[0]
+        count = f"{len(group)} stretches; first: " if len(group) > 1 else ""
+        notes.append(f"quality {first['severity']}, {first['kind']} {name!r}: {code} "
+                     f"({count}{first['message']})")
+    return notes
 
 
 def _overlaps(flags, a, b):
@@ -432,5 +459,5 @@ def quality_summary(flags):
             "trial_rules": {c: R.RULES[c][2] for c in ("force_no_return", "no_emg_for_trial")}}
 
 
-__all__ = ["FLAG_COLUMNS", "QUALITY_TRIAL_COLUMNS", "check_recording", "empty_flags",
+__all__ = ["FLAG_COLUMNS", "QUALITY_TRIAL_COLUMNS", "check_recording", "empty_flags", "flag_notes",
            "quality_summary", "trial_quality", "usable_emg"]
