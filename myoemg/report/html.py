@@ -54,8 +54,7 @@ def _secrets(identifiers):
             values.append(str(v).strip())
 
     walk(identifiers or {})
-    words = {w for v in values for w in re.split(r"[\s^,;_|/]+", v)
-             if len(w) >= 3 and not w.isdigit() and w.upper() != "X"}
+    words = {w for v in values for w in re.findall(r"[^\W\d_]{3,}", v)}  # letters only
     return sorted(set(values), key=len, reverse=True), sorted(words, key=len, reverse=True)
 
 
@@ -100,8 +99,17 @@ def _table(frame, columns, scrub, text_cols=("channel",)):
     rows = []
     for rec in frame.to_dict("records"):
         rows.append([scrub(rec[c]) if c in text_cols or isinstance(rec[c], str)
-                     else _fmt(rec[c]) for c, _ in cols])
+                     else _fmt(rec[c], _digits(c)) for c, _ in cols])
     return {"headers": [h for _, h in cols], "rows": rows}
+
+
+def _digits(column):
+    """Decimals shown per column: 1 for Hz, µV and N, 2 for ratios, 3 for seconds."""
+    if column.endswith(("_hz", "_uv", "_n")):
+        return 1
+    if column.endswith("_s"):
+        return 3
+    return 2
 
 
 def _png(fig, dpi=80):
@@ -224,7 +232,8 @@ def render_html(analysis, *, identify=False, trial_figures=True):
             dis["channel"] = dis["channel"].map(scrub)
         for k in analysis.trials["trial"]:
             try:
-                trial_imgs.append((int(k), _png(plot_trial(rec_d, analysis.trials, dis, int(k)))))
+                fig = plot_trial(rec_d, analysis.trials, dis, int(k))
+                trial_imgs.append((int(k), _png(fig, dpi=100)))
             except (ValueError, KeyError) as err:  # one bad trial must not lose the report
                 logger.warning("trial %s not drawn: %s", k, err)
     dis_table = _table(analysis.discharges, DISCHARGE_SHOW, scrub, text_cols=("channel", "kind"))

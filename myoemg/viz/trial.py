@@ -14,7 +14,8 @@ def _plain(text):
     return str(text).replace("$", r"\$")
 
 
-def plot_trial(recording, trials, discharges, k, *, axes=None, pad_s=1.0):
+def plot_trial(recording, trials, discharges, k, *, axes=None, pad_s=1.0,
+               zoom_after_release=True):
     """Plot trial ``k``: force, levels and crossings on top, each EMG channel below.
 
     Parameters
@@ -33,6 +34,9 @@ def plot_trial(recording, trials, discharges, k, *, axes=None, pad_s=1.0):
         1 + number of EMG channels axes; None makes a new figure with a shared time axis.
     pad_s : float
         Seconds shown before the onset and after the end of relaxation.
+    zoom_after_release : bool
+        Scale the EMG axes to the activity after release (the contraction is clipped), so
+        discharges an order of magnitude smaller than the voluntary EMG are visible.
 
     Returns
     -------
@@ -89,7 +93,15 @@ def plot_trial(recording, trials, discharges, k, *, axes=None, pad_s=1.0):
         t = ch.times
         sel = (t >= t0) & (t <= t1)
         x = ch.data[sel]
-        ax_e.plot(t[sel], 1e6 * (x - np.median(x)) if x.size else x, color="#333333", lw=0.4)
+        y = 1e6 * (x - np.median(x)) if x.size else x
+        ax_e.plot(t[sel], y, color="#333333", lw=0.4)
+        # Zoom on the activity after release (discharges are ~10x smaller than the voluntary
+        # EMG); the contraction is clipped at the top and bottom of the axis.
+        after = t[sel] > tr["release_s"] + 0.1
+        if zoom_after_release and after.sum() > 10:
+            lim = 1.3 * float(np.max(np.abs(y[after])))
+            if lim > 0:
+                ax_e.set_ylim(-lim, lim)
         if discharges is not None and len(discharges):
             mine = discharges[(discharges["channel"] == ch.name)
                               & (discharges["end_s"] >= t0) & (discharges["start_s"] <= t1)]

@@ -37,8 +37,8 @@ def plot_warmup(trials, *, uln_s=None, ax=None, show_force=True):
     import matplotlib.pyplot as plt
 
     if ax is None:
-        fig, ax = plt.subplots(figsize=(7.0, 3.8))
-        fig.subplots_adjust(left=0.09, right=0.9, top=0.91, bottom=0.13)
+        fig, ax = plt.subplots(figsize=(9.0, 3.8))
+        fig.subplots_adjust(left=0.07, right=0.66, top=0.91, bottom=0.13)
     else:
         fig = ax.figure
     k = trials["trial"].to_numpy(int)
@@ -69,6 +69,8 @@ def plot_warmup(trials, *, uln_s=None, ax=None, show_force=True):
         ax2.set_ylim(bottom=0, top=1.15 * max(float(trials["peak_force_n"].max()), 1e-9))
         h2, l2 = ax2.get_legend_handles_labels()
         handles, labels = handles + h2, labels + l2
-    ax.legend(handles, labels, fontsize="small", loc="upper right", framealpha=0.9)
+    # legend outside the data, to the right of the force axis
+    ax.legend(handles, labels, fontsize="small", loc="upper left", bbox_to_anchor=(1.13, 1.0),
+              framealpha=0.9)
     ax.set_title("Relaxation time across trials")
     return fig
