@@ -36,6 +36,7 @@ COMMANDS = {
     "info": "show what a file holds and how myoemg reads it",
     "simulate": "write a simulated grip session with its ground truth",
     "batch": "analyse many recordings: parallel, resumable, failures listed",
+    "report": "analyse a recording and write its self-contained HTML report",
 }
 INTERNAL_ERROR = 70
 USAGE_ERROR = 64

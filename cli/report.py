@@ -1,0 +1,50 @@
+"""Analyse a grip-relaxation recording and write its self-contained HTML report.
+
+The report is de-identified unless --identify is given. Its severity grade is for research use;
+it is not a validated clinical scale.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import myoemg
+
+
+def add_arguments(parser):
+    parser.add_argument("recording", help="EMG/force recording (EDF, BDF, CSV, ...)")
+    parser.add_argument("--force", dest="force_file", metavar="FORCE_FILE",
+                        help="separate dynamometer file (CSV/TSV) to align with the recording")
+    parser.add_argument("--emg", action="append", metavar="NAME",
+                        help="EMG channel to analyse (repeat for several)")
+    parser.add_argument("--force-channel", metavar="NAME", help="force channel name")
+    parser.add_argument("--electrode", choices=["surface", "needle"],
+                        help="EMG electrode type (default: from the file, else surface)")
+    parser.add_argument("--uln", type=float, metavar="SECONDS",
+                        help="upper limit of normal of RT90-5 for your device, in s")
+    parser.add_argument("--device-type", choices=["qma", "commercial", "simulated"],
+                        help="use the documented default ULN of this device type")
+    parser.add_argument("--identify", action="store_true",
+                        help="keep and show identifying header fields (default: de-identified)")
+    parser.add_argument("--out", required=True, metavar="DIR_OR_HTML",
+                        help="output folder (report.html is written in it) or .html path")
+
+
+def run(args):
+    rec = myoemg.read(args.recording, force=args.force_file, force_channel=args.force_channel,
+                      emg=args.emg, keep_identifiers=args.identify)
+    grading = {}
+    if args.uln is not None:
+        grading["uln_rt90_5_s"] = args.uln
+    if args.device_type:
+        grading["device_type"] = args.device_type
+    result = myoemg.analyze(rec, electrode=args.electrode, grading=grading or None)
+    out = Path(args.out)
+    path = out if out.suffix.lower() in (".html", ".htm") else out / "report.html"
+    result.to_html(path, identify=args.identify)
+    if not args.quiet:
+        s = result.summary
+        grade = s.get("grade", {})
+        print(f"pattern: {s['pattern']}; {grade.get('text', 'no grade')}")
+        print(f"wrote {path}")
+    return 0
