@@ -239,6 +239,12 @@ def _batch(inputs, out, jobs, scheduler, force_patterns, include_text, redo, pro
         if bar is not None:
             bar.close()
 
+    with _deferred_interrupt():  # the work is over: a Ctrl-C now must not cut the tables short
+        return _finish(job_list, records, out, base, manifest, t_start, interrupted)
+
+
+def _finish(job_list, records, out, base, manifest, t_start, interrupted):
+    """Combine, write the tables and the manifest, log the outcome."""
     result = _combine(job_list, records, out, base)
     result.interrupted = interrupted
     counts = {"recordings": len(job_list),
@@ -265,6 +271,23 @@ def _batch(inputs, out, jobs, scheduler, force_patterns, include_text, redo, pro
     else:
         logger.info("%s.", msg)
     return result
+
+
+@contextlib.contextmanager
+def _deferred_interrupt():
+    """Ignore SIGINT (main thread only) while the block runs; yields a list of the hits."""
+    import signal
+    import threading
+
+    hits = []
+    if threading.current_thread() is not threading.main_thread():
+        yield hits
+        return
+    previous = signal.signal(signal.SIGINT, lambda *_: hits.append(True))
+    try:
+        yield hits
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _now():
