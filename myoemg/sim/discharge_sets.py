@@ -13,8 +13,10 @@ positive sharp waves, CRDs, neuromyotonic bursts) plus fading interference and m
 Fibrillations, CRDs and neuromyotonic bursts are needle findings, so they are not simulated
 on surface EMG.
 
-SNR is defined as ``20·log10(peak-to-peak amplitude at the train's largest / noise SD in the
-detector's band)``.
+SNR is defined in the detector's band (20–450 Hz surface, 10 Hz–10 kHz needle):
+``20·log10(largest peak-to-peak of the band-passed train / noise SD)``; the train is scaled to
+it (the truth amplitudes too). Look-alikes that are not discharges keep the amplitude given
+for the SNR as their nominal peak-to-peak.
 """
 
 from __future__ import annotations
@@ -143,6 +145,13 @@ def make_discharge_set(*, n_per_cell=2, myotonic_weight=2, snr_db=(24.0, 30.0, 3
                         n_times = int(round((start + dur + rng.uniform(0.8, 1.5)) * fs))
                         x, row = gen(fs=fs, n_times=n_times, start_s=start, duration_s=dur,
                                      rng=int(rng.integers(2**31)), **params)
+                        if kind in _trains.TRAIN_KINDS:  # SNR in the detector's band
+                            lo, hi = _BANDS[electrode]
+                            xf = bandpass(x, fs=fs, l_freq=lo, h_freq=min(hi, 0.45 * fs))
+                            gain = amp / np.ptp(xf)
+                            x = x * gain
+                            for col in ("amplitude_min_uv", "amplitude_max_uv"):
+                                row[col] *= gain
                         x = x + _NOISE_V[electrode] * _noise(n_times, fs, electrode, rng)
                         row.update(segment=len(emg), electrode=electrode, fs_hz=fs,
                                    snr_db=snr, event=gen.__name__, variant=variant,
