@@ -1,0 +1,249 @@
+"""Property tests (hypothesis): readers and core array functions on arbitrary input.
+
+Arbitrary lengths, rates, NaNs, constants and extreme values may only give a documented
+exception (a ``MyoemgError`` subclass, or ``ValueError`` / ``TypeError`` for a bad argument of
+an array function), never another exception, a crash or a hang; readers never change their
+input. Profiles (tests/conftest.py): "ci" (default, 30 examples per test, derandomised) and
+"deep" (``HYPOTHESIS_PROFILE=deep``, 1500 examples per test).
+"""
+
+import hashlib
+import tempfile
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import HealthCheck, assume, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra import numpy as hnp  # noqa: E402
+
+import myoemg  # noqa: E402
+from myoemg.detect.discharges import DISCHARGE_COLUMNS, detect_discharges  # noqa: E402
+from myoemg.detect.trials import find_trials  # noqa: E402
+from myoemg.metrics import after_activity, relaxation_times  # noqa: E402
+from myoemg.quality import (  # noqa: E402
+    emg_snr_db,
+    fill_gaps,
+    find_clipping,
+    mains_fraction,
+)
+from myoemg.signal import bandpass, clean_emg, emg_envelope, level_crossings  # noqa: E402
+from myoemg.utils import MyoemgError  # noqa: E402
+
+ARG_ERRORS = (MyoemgError, ValueError, TypeError)
+
+# -- strategies -----------------------------------------------------------------------------
+finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
+special = st.sampled_from([np.nan, np.inf, -np.inf, 0.0, -0.0, 1e300, -1e300, 5e-324, 1.0])
+values = st.one_of(finite, special, st.floats(-1e3, 1e3))
+rates = st.one_of(st.sampled_from([1.0, 3.90625, 100.0, 123.0, 1999.0, 2000.0, 44100.0]),
+                  st.floats(0.1, 50_000.0), st.sampled_from([0.0, -1.0, np.nan, np.inf]))
+
+
+@st.composite
+def signals(draw, max_len=4000, min_len=0):
+    """1-D float arrays: constants, smooth + noise, or arbitrary values, with NaNs sometimes."""
+    n = draw(st.integers(min_len, max_len))
+    kind = draw(st.sampled_from(["arbitrary", "constant", "grips", "noise"]))
+    if kind == "arbitrary":
+        x = draw(hnp.arrays(np.float64, n, elements=values))
+    elif kind == "constant":
+        x = np.full(n, draw(values))
+    else:
+        rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+        t = np.arange(n)
+        period = draw(st.integers(20, 2000))
+        scale = draw(st.sampled_from([1e-6, 1.0, 300.0, 1e12]))
+        x = scale * (rng.normal(0, 0.05, n) + (kind == "grips") * ((t // period) % 2))
+    if n and draw(st.booleans()):
+        idx = draw(st.lists(st.integers(0, n - 1), max_size=5))
+        x = x.copy()
+        x[idx] = draw(st.sampled_from([np.nan, np.inf, 1e300]))
+    return x
+
+
+def _quiet(fn, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with np.errstate(all="ignore"):
+            return fn(*args, **kwargs)
+
+
+# -- core array functions -------------------------------------------------------------------
+@given(x=signals(), fs=rates, hold=st.floats(0.0, 5.0))
+def test_find_trials_and_relaxation_times(x, fs, hold):
+    try:
+        trials = _quiet(find_trials, x, fs=fs, min_hold_s=hold)
+    except ARG_ERRORS:
+        return
+    assert len(trials) >= 1 and (np.diff(trials["onset_s"]) > 0).all()
+    rt = _quiet(relaxation_times, x, trials, fs=fs)
+    assert len(rt) == len(trials)
+    ok = rt["relaxed"].to_numpy(bool)
+    assert (rt.loc[ok, "rt90_5_s"].dropna() >= 0).all()
+    assert rt.loc[~ok, "rt90_5_s"].isna().all()  # censored, never invented
+
+
+@given(x=signals(max_len=500), level=values,
+       direction=st.sampled_from(["down", "up", "both"]))
+def test_level_crossings(x, level, direction):
+    idx = _quiet(level_crossings, x, level, direction=direction)
+    assert idx.ndim == 1 and np.all(np.diff(idx) >= 0)
+    assert np.all((idx >= 0) & (idx <= max(x.size - 1, 0)))
+
+
+@given(x=signals(max_len=3000), fs=rates, n_ch=st.integers(0, 3),
+       band=st.tuples(st.floats(0.1, 500.0), st.floats(1.0, 20_000.0)),
+       func=st.sampled_from(["bandpass", "clean_emg", "emg_envelope"]))
+def test_filters_keep_the_shape(x, fs, n_ch, band, func):
+    arr = np.tile(x, (n_ch, 1)) if n_ch else x
+    try:
+        if func == "bandpass":
+            y = _quiet(bandpass, arr, fs=fs, l_freq=band[0], h_freq=band[1])
+        elif func == "clean_emg":
+            y = _quiet(clean_emg, arr, fs=fs, band_hz=band)
+        else:
+            y = _quiet(emg_envelope, arr, fs=fs, band_hz=band)
+    except ARG_ERRORS:
+        return
+    assert y.shape == arr.shape
+
+
+@given(x=signals(max_len=6000), fs=rates, data=st.data())
+def test_after_activity(x, fs, data):
+    dur = x.size / fs if np.isfinite(fs) and fs > 0 else 1.0
+    times = st.floats(-1.0, dur + 1.0)
+    release = data.draw(st.lists(st.one_of(times, st.just(np.nan)), max_size=4))
+    ends = [data.draw(times) for _ in release]
+    rest = data.draw(st.lists(st.tuples(times, times), max_size=3))
+    try:
+        after, rest_v = _quiet(after_activity, x, fs=fs, release_s=release, window_end_s=ends,
+                               rest_windows_s=rest)
+    except ARG_ERRORS:
+        return
+    assert after.shape == (len(release), 1) and rest_v.shape == (1,)
+    assert np.all(np.isnan(after) | (after >= 0))
+
+
+@given(x=signals(max_len=8000), fs=rates, electrode=st.sampled_from(["surface", "needle"]),
+       windows=st.one_of(st.none(), st.lists(st.tuples(st.floats(-1, 5), st.floats(-1, 10)),
+                                             max_size=3)))
+def test_detect_discharges(x, fs, electrode, windows):
+    try:
+        out = _quiet(detect_discharges, x, fs=fs, electrode=electrode, search_s=windows)
+    except ARG_ERRORS:
+        return
+    assert list(out.columns) == DISCHARGE_COLUMNS
+    assert (out["end_s"] >= out["start_s"]).all()
+
+
+@given(x=signals(max_len=3000), fs=rates)
+def test_quality_checks(x, fs):
+    starts, stops = find_clipping(x)
+    assert np.all(stops > starts)
+    if np.isfinite(x).any():
+        assert np.isfinite(fill_gaps(x)).all()
+    try:
+        f0, frac = _quiet(mains_fraction, x, fs=fs)
+        snr = _quiet(emg_snr_db, x, fs=fs)
+    except ARG_ERRORS:
+        return
+    assert np.isnan(frac) or 0 <= frac <= 1 + 1e-9
+    assert isinstance(snr, float)
+
+
+# -- readers --------------------------------------------------------------------------------
+def _sha(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _read_and_check(path, **kwargs):
+    before = _sha(path)
+    try:
+        rec = _quiet(myoemg.read, path, **kwargs)
+    except MyoemgError as err:
+        assert Path(path).name in str(err) or "channel" in str(err) or "force" in str(err)
+        rec = None
+    assert _sha(path) == before
+    if rec is not None:
+        assert isinstance(rec, myoemg.Recording) and rec.channels
+        for ch in rec.channels:
+            assert ch.fs > 0 and ch.data.ndim == 1
+    return rec
+
+
+cells = st.one_of(finite.map(repr), special.map(str), st.sampled_from(["", "abc", "1,5", " "]),
+                  st.text(alphabet=st.characters(codec="utf-8"), max_size=6))
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(header=st.lists(st.sampled_from(["time_s", "time", "force_N", "Grip (kgf)", "EMG_mV",
+                                        "x", "", "t"]), min_size=1, max_size=4),
+       rows=st.lists(st.lists(cells, min_size=0, max_size=5), max_size=40),
+       sep=st.sampled_from([",", ";", "\t", " "]),
+       comment=st.sampled_from(["", "# Sampling Rate (Hz):= 1000.00\n", "# fs: 0\n"]),
+       suffix=st.sampled_from([".csv", ".tsv", ".txt"]))
+def test_text_reader_arbitrary_tables(header, rows, sep, comment, suffix):
+    text = comment + sep.join(header) + "\n" + "".join(sep.join(r) + "\n" for r in rows)
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / f"table{suffix}"
+        path.write_text(text, encoding="utf-8")
+        _read_and_check(path)
+
+
+@given(n=st.integers(1, 400), fs=st.sampled_from([1.0, 10.0, 100.0, 123.0, 1000.0]),
+       force=signals(max_len=400, min_len=1))
+def test_force_csv_numeric_tables(n, fs, force):
+    force = np.resize(force, n)
+    t = np.arange(n) / fs
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "force.csv"
+        pd.DataFrame({"time_s": t, "force_N": force}).to_csv(path, index=False)
+        _read_and_check(path)
+
+
+@st.composite
+def edf_bytes(draw):
+    import edfio
+
+    n_rec = draw(st.integers(1, 4))
+    sigs = []
+    for k in range(draw(st.integers(1, 3))):
+        fs = draw(st.sampled_from([1, 7, 100, 256, 1000]))
+        data = draw(hnp.arrays(np.float64, fs * n_rec,
+                               elements=st.floats(-1e4, 1e4, allow_nan=False)))
+        label = draw(st.sampled_from(["EMG FDS", "Grip", "EEG Cz", "x", f"ch{k}", "Force"]))
+        unit = draw(st.sampled_from(["uV", "mV", "N", "kgf", "", "V", "degC"]))
+        sigs.append(edfio.EdfSignal(data, sampling_frequency=fs, label=label,
+                                    physical_dimension=unit))
+    assume(len({s.label for s in sigs}) == len(sigs) or draw(st.booleans()))
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "x.edf"
+        try:
+            edfio.Edf(sigs).write(path)
+        except (ValueError, TypeError):
+            assume(False)
+        raw = bytearray(path.read_bytes())
+    mutation = draw(st.sampled_from(["none", "truncate", "flip", "header_field"]))
+    if mutation == "truncate":
+        raw = raw[: draw(st.integers(0, len(raw) - 1))]
+    elif mutation == "flip":
+        for _ in range(draw(st.integers(1, 8))):
+            raw[draw(st.integers(0, len(raw) - 1))] = draw(st.integers(0, 255))
+    elif mutation == "header_field":
+        start = draw(st.sampled_from([168, 176, 184, 236, 244, 252]))  # dates, sizes, counts
+        raw[start:start + 8] = draw(st.binary(min_size=8, max_size=8))
+    return bytes(raw)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(raw=edf_bytes(), suffix=st.sampled_from([".edf", ".bdf"]))
+def test_edf_reader_arbitrary_and_damaged_files(raw, suffix):
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / f"rec{suffix}"
+        path.write_bytes(raw)
+        _read_and_check(path)
