@@ -25,7 +25,8 @@ def level_crossings(x, level, *, direction="down"):
     Returns
     -------
     idx : ndarray of float, shape (n_crossings,)
-        Fractional sample indices, ascending. Divide by ``fs`` for seconds.
+        Fractional sample indices, ascending. Divide by ``fs`` for seconds. Steps into or out
+        of a NaN or infinite sample are not crossings.
     """
     check_option("direction", direction, ("down", "up", "both"))
     x = np.asarray(x, dtype=float)
@@ -37,6 +38,8 @@ def level_crossings(x, level, *, direction="down"):
     mask = {"down": down, "up": up, "both": down | up}[direction]
     i = np.flatnonzero(mask)
     x0, x1 = x[i], x[i + 1]
+    finite = np.isfinite(x0) & np.isfinite(x1)  # a step into or out of NaN/inf is no crossing
+    i, x0, x1 = i[finite], x0[finite], x1[finite]
     with np.errstate(divide="ignore", invalid="ignore"):
         frac = np.where(x0 != x1, (x0 - level) / (x0 - x1), 0.0)
     return i + np.clip(frac, 0.0, 1.0)
