@@ -279,7 +279,7 @@ def empty_discharges():
 
 def _check_windows(search_s, total_s):
     if search_s is None:
-        return [(0.0, total_s)]
+        return [(0.0, total_s)] if total_s > 0 else []  # an empty signal holds no train
     windows = []
     for item in search_s:
         try:
