@@ -8,9 +8,9 @@ are up to date and finishes the rest.
 
 Exit status: 0 every recording analysed or up to date; 1 some recordings failed (listed in
 OUT/failures.csv); 130 interrupted (Ctrl-C or SIGTERM: finished recordings are kept, re-run to
-finish); 2 usage error: an input does not exist or holds no recordings, a manifest is
-unreadable, or an option is unknown; 8 the output folder is not writable or holds an input;
-70 internal error (a bug).
+finish); 2 an input does not exist or holds no recordings, or a manifest is unreadable; 8 the
+output folder is not writable or holds an input; 64 usage error (bad option); 70 internal
+error (a bug).
 """
 
 from __future__ import annotations
@@ -99,8 +99,10 @@ def run(args):
     except (TypeError, ValueError) as err:  # a bad option: the user's mistake, not a bug
         if isinstance(err, myoemg.MyoemgError) or args.debug:
             raise
+        from cli.main import USAGE_ERROR
+
         print(f"myoemg: error: {err}", file=sys.stderr)
-        return 2
+        return USAGE_ERROR
     finally:
         signal.signal(signal.SIGTERM, previous)
     _summary(result, quiet=args.quiet)
