@@ -121,7 +121,7 @@ def test_discover_bids_root_and_manifest(tmp_path):
     (bids / "sub-07/ses-2/emg/sub-07_ses-2_task-grip_channels.tsv").write_text("name\n")
     (bids / "dataset_description.json").write_text("{}")
     (job,) = discover(bids)
-    assert (job.subject, job.session) == ("07", "2")
+    assert (job.subject, job.session, job.reader) == ("07", "2", "bids")
     assert job.output == "sub-07/ses-2/emg/sub-07_ses-2_task-grip_emg"
     manifest = tmp_path / "list.csv"
     manifest.write_text("recording,force,subject,session,electrode,emg\n"
@@ -134,6 +134,24 @@ def test_discover_bids_root_and_manifest(tmp_path):
         discover(tmp_path / "missing")
     with pytest.raises(RecordingError, match="no recordings found"):
         discover(tmp_path / "bids/*.json")
+
+
+def test_bids_dataset_read_with_sidecars(tmp_path):
+    rec, _ = simulate_session(fs_emg=1000.0, fs_force=100.0, n_trials=3, pattern="healthy",
+                              seed=5)
+    emg_dir = tmp_path / "bids/sub-04/ses-pre/emg"
+    emg_dir.mkdir(parents=True)
+    write_edf(rec.set_roles(emg=["EMG FDS"], force="Grip"),
+              emg_dir / "sub-04_ses-pre_task-grip_emg.edf")
+    (emg_dir / "sub-04_ses-pre_task-grip_channels.tsv").write_text(
+        "name\ttype\tunits\nEMG FDS\tEMG\tuV\nGrip\tFORCE\tN\n")
+    (tmp_path / "bids/dataset_description.json").write_text('{"Name": "t"}')
+    res = myoemg.batch(tmp_path / "bids", tmp_path / "out", report=False)
+    assert res.exit_code == 0, res.failures.to_dict("records")
+    row = res.sessions.iloc[0]
+    assert (row.file, row.subject, row.session, row.n_trials) == (
+        "sub-04/ses-pre/emg/sub-04_ses-pre_task-grip_emg.edf", "04", "pre", 3)
+    assert (tmp_path / "out/sub-04/ses-pre/emg/sub-04_ses-pre_task-grip_emg" / MARKER).is_file()
 
 
 def test_bad_options_and_output_inside_inputs_are_refused(dataset):

@@ -47,6 +47,9 @@ class Job:
         (the worker then takes them from the recording's metadata).
     options : dict
         Per-file options (manifest columns) for :func:`myoemg.read` and :func:`myoemg.analyze`.
+    reader : str | None
+        'bids' for a file of a BIDS-EMG dataset (read with :func:`myoemg.io.read_bids`, which
+        takes channel roles and metadata from the sidecars); None for :func:`myoemg.read`.
     """
 
     recording: str
@@ -56,6 +59,7 @@ class Job:
     subject: str | None = None
     session: str | None = None
     options: dict = field(default_factory=dict, hash=False, compare=False)
+    reader: str | None = None
 
 
 def _suffix(path):
@@ -239,11 +243,11 @@ def _inside(path, folder):
     return True
 
 
-def _bids_files(root, suffixes):
+def _bids_files(root):
     files = []
     for pattern in ("sub-*/emg/*_emg.*", "sub-*/ses-*/emg/*_emg.*"):
         files += [p for p in Path(root).glob(pattern)
-                  if p.is_file() and _suffix(p) in suffixes and _suffix(p) not in TEXT_SUFFIXES]
+                  if p.is_file() and _suffix(p) in (".edf", ".bdf")]  # BIDS-EMG: EDF/BDF
     return sorted(files)
 
 
@@ -255,11 +259,11 @@ def discover(inputs, *, force_patterns=DEFAULT_FORCE_PATTERNS, include_text=Fals
     inputs : str | Path | sequence of str | Path
         Folders (searched recursively for every format :func:`myoemg.read` knows, text exports
         only with ``include_text``), glob patterns (``data/**/*.edf``), single files, BIDS-EMG
-        dataset roots (``sub-*/[ses-*/]emg/*_emg.<ext>``; ``subject``/``session`` from the
-        entities) and CSV/TSV manifests (a file with a ``recording`` column; optional columns
-        ``force``, ``subject``, ``session``; any other column is a per-file option of
-        :func:`myoemg.read` or :func:`myoemg.analyze`, ``a;b`` for a list; relative paths are
-        relative to the manifest).
+        dataset roots (``sub-*/[ses-*/]emg/*_emg.edf|bdf``, read with their sidecars;
+        ``subject``/``session`` from the entities) and CSV/TSV manifests (a file with a
+        ``recording`` column; optional columns ``force``, ``subject``, ``session``; any other
+        column is a per-file option of :func:`myoemg.read` or :func:`myoemg.analyze`, ``a;b``
+        for a list; relative paths are relative to the manifest).
     force_patterns : sequence of str
         Pairing rule: names, with ``{stem}``, of the force file beside a recording
         (:data:`DEFAULT_FORCE_PATTERNS`). Files named so are force partners, never recordings of
@@ -308,9 +312,9 @@ def _discover(inputs, *, force_patterns, include_text, out):
         if p.is_dir():
             roots.append(p.resolve())
             if _is_bids_root(p):
-                for f in _bids_files(p, suffixes):
+                for f in _bids_files(p):
                     sub, ses = _entities(f.relative_to(p))
-                    add_file(f, subject=sub, session=ses)
+                    add_file(f, subject=sub, session=ses, reader="bids")
             else:
                 for f in _walk(p, suffixes, out):
                     add_file(f)
@@ -365,7 +369,7 @@ def _discover(inputs, *, force_patterns, include_text, out):
         jobs.append(dict(recording=str(rec), force=str(force) if force else None,
                          file=rel.as_posix(), output=_strip_suffix(rel.as_posix()),
                          subject=e.get("subject", sub), session=e.get("session", ses),
-                         options=e.get("options", {})))
+                         options=e.get("options", {}), reader=e.get("reader")))
     _disambiguate(jobs)
     return sorted((Job(**j) for j in jobs), key=lambda j: j.output), base
 

@@ -82,7 +82,7 @@ def split_options(options):
 def fingerprint(job, options):
     """SHA-256 of everything besides the input bytes that decides a recording's results."""
     spec = {"version": __version__, "options": {**options, **job.options},
-            "force_file": Path(job.force).name if job.force else None}
+            "force_file": Path(job.force).name if job.force else None, "reader": job.reader}
     text = json.dumps(spec, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -214,8 +214,13 @@ def process(job, out, settings):
             read_opts, analyze_opts, save_opts = split_options(options)
             stage = "read"
             t = time.perf_counter()
-            rec = read(job.recording, force=Path(job.force) if job.force else False,
-                       **read_opts)
+            if job.reader == "bids" and job.force is None:
+                from ..io import read_bids
+
+                rec = read_bids(job.recording, **read_opts)
+            else:
+                rec = read(job.recording, force=Path(job.force) if job.force else False,
+                           **read_opts)
             record["timings"]["read_s"] = time.perf_counter() - t
             stage = "analyze"
             t = time.perf_counter()
