@@ -21,7 +21,8 @@ def test_finds_known_spikes_with_subsample_times(fs):
     assert len(sp) == times.size  # each biphasic spike counted once (refractory)
     # detected on the larger phase, ±width/2 from the centre; within a sample of that phase
     err = np.abs(np.abs(sp["time_s"].to_numpy() - times) - 0.75e-3)
-    assert np.all(err < 0.5 / fs + 1.5e-4)  # noise-limited on a 0.75 ms phase
+    # noise-limited on a 0.75 ms phase sampled at 1.2-31 kHz: within 0.6 sample + 0.2 ms
+    assert np.all(err < 0.6 / fs + 2.0e-4), err.max()
     assert np.allclose(sp["amplitude_pp_v"], 200e-6, rtol=0.25)
 
 
