@@ -509,7 +509,7 @@ def _manifest_entry(job, record, base):
         entry.update(status=record["status"], sha256=record.get("sha256"),
                      seconds=_round(record.get("seconds")),
                      timings={k: _round(v) for k, v in record.get("timings", {}).items()},
-                     worker=record.get("pid"))
+                     worker=record.get("pid"), started_unix=record.get("started_unix"))
         if record["status"] == "failed":
             entry.update(stage=record.get("stage"), error=record.get("error"),
                          message=record.get("message"))

@@ -188,12 +188,14 @@ def process(job, out, settings):
     -------
     record : dict
         ``status`` ('done', 'skipped' or 'failed'), ``sha256`` (input hashes), ``seconds``,
-        ``timings``, ``pid``, ``peak_rss_mb`` and, on failure, ``stage``, ``error`` (the
-        exception's type) and ``message``. Never raises for a bad file.
+        ``timings``, ``started_unix`` (start time, s since the epoch), ``pid``,
+        ``peak_rss_mb`` and, on failure, ``stage``, ``error`` (the exception's type) and
+        ``message``. Never raises for a bad file.
     """
     t0 = time.perf_counter()
     folder = Path(out) / job.output
-    record = {"output": job.output, "pid": os.getpid(), "sha256": None, "timings": {}}
+    record = {"output": job.output, "pid": os.getpid(), "sha256": None, "timings": {},
+              "started_unix": time.time()}
     stage = "hash"
     try:
         with use_log_level(settings.get("log_level")):
