@@ -240,7 +240,7 @@ def render_html(analysis, *, identify=False, trial_figures=True):
     n_myo = int((analysis.discharges["kind"] == "myotonic").sum()) \
         if len(analysis.discharges) else 0
 
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(autoescape=True)  # lenient: old summaries may lack keys
     template = env.from_string(_TEMPLATE.read_text(encoding="utf-8"))
     return template.render(
         title="myoemg report", header=header, identifiers=ident_rows, identify=identify,
