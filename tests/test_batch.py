@@ -154,6 +154,23 @@ def test_bids_dataset_read_with_sidecars(tmp_path):
     assert (tmp_path / "out/sub-04/ses-pre/emg/sub-04_ses-pre_task-grip_emg" / MARKER).is_file()
 
 
+def test_manifest_subjects_force_files_and_per_file_options(dataset, tmp_path):
+    manifest = dataset.parent / "manifest.csv"
+    manifest.write_text("recording,force,subject,session,detect,bogus\n"
+                        "data/sub-01/grip_a.edf,,P1,v1,false,\n"
+                        "data/sub-03/pair.edf,data/sub-03/pair_force.csv,P3,,,\n"
+                        "data/sub-02/grip_a.edf,,P2,,,1\n")
+    res = myoemg.batch(manifest, tmp_path / "out", report=False)
+    assert res.exit_code == 1
+    assert res.failures[["file", "stage", "error"]].values.tolist() == [
+        ["data/sub-02/grip_a.edf", "options", "TypeError"]]
+    rows = res.sessions.set_index("file")
+    assert rows.loc["data/sub-01/grip_a.edf", ["subject", "session"]].tolist() == ["P1", "v1"]
+    assert rows.loc["data/sub-01/grip_a.edf", "n_discharges"] == 0  # detect=false
+    assert rows.loc["data/sub-03/pair.edf", "force_file"] == "data/sub-03/pair_force.csv"
+    assert set(res.trials.subject) == {"P1", "P3"}
+
+
 def test_bad_options_and_output_inside_inputs_are_refused(dataset):
     with pytest.raises(TypeError, match="unknown batch option"):
         myoemg.batch(dataset, dataset.parent / "x", electrod="needle")

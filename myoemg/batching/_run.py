@@ -47,8 +47,8 @@ class BatchResult:
         One row per discharge train of every analysed recording, with ``file``, ``subject``,
         ``session``.
     failures : DataFrame
-        One row per recording that failed: ``file``, ``force_file``, ``stage`` (hash, read,
-        analyze, save or worker), ``error`` (exception type) and ``message``.
+        One row per recording that failed: ``file``, ``force_file``, ``stage`` (hash, options,
+        read, analyze, save or worker), ``error`` (exception type) and ``message``.
     manifest : dict
         The run manifest (also ``out/batch_manifest.json``): inputs with SHA-256, parameters,
         version, per-recording status and timings, peak memory per worker.

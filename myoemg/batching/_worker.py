@@ -213,6 +213,7 @@ def process(job, out, settings):
                 record["status"] = "skipped"
                 return record
             _start_over(folder)
+            stage = "options"
             read_opts, analyze_opts, save_opts = split_options(options)
             stage = "read"
             t = time.perf_counter()
