@@ -45,7 +45,7 @@ def marked_up():
     rec.metadata.update(device=EVIL, muscle='FDS <img src="http://evil.example/x.png">',
                         subject=f"{NAME_FIRST} {NAME_LAST}", side="<i>left</i>")
     rec.channels[0].name = f"EMG <u>FDS</u> {NAME_LAST}"
-    rec.source = f"/home/clinic/{NAME_LAST}_<b>grip</b>.edf"
+    rec.source = f"/home/clinic/{NAME_LAST}_<em>grip&amp;.edf"
     return analyze(rec)
 
 
@@ -70,6 +70,7 @@ def test_no_live_markup_from_inputs(html):
     text = " ".join(p.text)
     assert EVIL in text  # shown as text, escaped in the source
     assert "&lt;script&gt;" in html and "<script" not in html
+    assert "_&lt;em&gt;grip&amp;amp;.edf" in html and "em" not in p.tags  # the file name
 
 
 def test_no_external_urls(html):

@@ -216,10 +216,10 @@ def grade_severity(rt90_5_s, *, censored=None, lower_bound_s=None, myotonic_tria
         grade = int(np.searchsorted(np.asarray(grade_bounds), score, side="right"))
         worst_txt = (f"worst trial {worst_i + 1}: RT90-5 "
                      f"{'>= ' if numbers['worst_censored'] else ''}{worst:.2f} s = "
-                     f"{m_worst:.1f} x ULN ({p_worst} points)")
+                     f"{m_worst:.1f} x ULN (points: {p_worst})")
         reasons.append(worst_txt)
         reasons.append(f"plateau (final level) {plateau:.2f} s = {m_plateau:.1f} x ULN "
-                       f"({p_plateau} points); score {score}")
+                       f"(points: {p_plateau}); score {score}")
         if evidence is True:
             reasons.append(f"myotonic discharges in {n_myo} of {n} trials")
             if grade == 0:
