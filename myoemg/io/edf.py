@@ -392,6 +392,9 @@ def _write_edf(recording, path, *, overwrite):
                                        str(r.description))
                    for r in recording.events.itertuples(index=False)
                    if 0 <= r.onset_s < total_s]
+    if len(annotations) < len(recording.events):
+        logger.warning("%s: %d events outside 0-%g s not written.", path,
+                       len(recording.events) - len(annotations), total_s)
     cls = edfio.Bdf if is_bdf else edfio.Edf
     kwargs = dict(patient=patient, recording=rec_field,
                   starttime=start.time().replace(microsecond=0, tzinfo=None) if start

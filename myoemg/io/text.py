@@ -151,8 +151,15 @@ def parse_table(path, *, fs=None, unit=None, time_column=None):
     split = (lambda ln: ln.split()) if sep == r"\s+" else (lambda ln: ln.split(sep))
     has_names = not all(_is_number(tok, decimal) for tok in split(body_lines[0]))
     n_fields = len(split(body_lines[-1 if len(body_lines) == 1 else 1]))
+    if len(body_lines) > 3 and not text.endswith(("\n", "\r")):
+        typical = float(np.median([len(ln) for ln in body_lines[-100:-1]]))
+        if len(body_lines[-1]) < 0.8 * typical:
+            raise RecordingError(
+                f"{path} looks truncated: it does not end with a line break and its last row "
+                f"({body_lines[-1]!r}) is shorter than the others.")
     last = split(body_lines[-1])
-    if len(body_lines) > 2 and len(last) < n_fields:
+    if len(body_lines) > 2 and (len(last) < n_fields or (
+            not last[-1].strip() and split(body_lines[-2])[-1].strip())):
         raise RecordingError(
             f"{path} is truncated: its last row has {len(last)} of {n_fields} fields "
             f"({body_lines[-1][:40]!r}).")
