@@ -330,54 +330,79 @@ def _crash_record(job, err):
     return {"output": job.output, "status": "failed", "stage": "worker",
             "error": type(err).__name__, "sha256": None, "timings": {}, "seconds": None,
             "pid": None, "peak_rss_mb": None,
-            "message": f"the worker process stopped while analysing this or a concurrent "
-                       f"recording ({err or type(err).__name__}; out of memory?). Re-run to "
-                       "retry."}
+            "message": "a worker process died while this recording (or one analysed beside it) "
+                       "was in progress: killed for lack of memory, or crashed. Re-run the same "
+                       f"command to retry it. ({err or type(err).__name__})"}
 
 
 def _run_processes(job_list, out, settings, n_workers, on_result):
-    """Run on a pool of worker processes; Ctrl-C drops queued work and lets running finish."""
+    """Run on a pool of worker processes, one recording in flight per worker.
+
+    Submitting only as many recordings as there are workers keeps the queue (and memory) small
+    and makes Ctrl-C prompt: queued recordings are never started, running ones finish (a second
+    Ctrl-C abandons them). A worker that dies (e.g. killed for memory) fails the recordings in
+    flight; the pool is restarted for the rest.
+    """
     import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, as_completed, wait
     from concurrent.futures.process import BrokenProcessPool
 
     method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
     ctx = mp.get_context(method)
     if method == "forkserver":
         ctx.set_forkserver_preload(["myoemg.batching._worker"])
-    executor = ProcessPoolExecutor(max_workers=min(n_workers, len(job_list)), mp_context=ctx,
-                                   initializer=init_worker, initargs=(settings["log_level"],))
-    futures = {executor.submit(process, job, str(out), settings): job for job in job_list}
-    pending = set(futures)
+    n_workers = min(n_workers, len(job_list))
 
-    def collect(fs):
-        for fut in as_completed(fs):
-            pending.discard(fut)
-            if fut.cancelled():
-                continue
-            try:
-                record = fut.result()
-            except BrokenProcessPool as err:
-                record = _crash_record(futures[fut], err)
-            on_result(futures[fut], record)
+    def new_pool():
+        return ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx,
+                                   initializer=init_worker, initargs=(settings["log_level"],))
+
+    pools = [new_pool()]
+    queue = iter(job_list)
+    inflight = {}
+
+    def submit_next():
+        job = next(queue, None)
+        if job is None:
+            return
+        try:
+            fut = pools[-1].submit(process, job, str(out), settings)
+        except BrokenProcessPool:
+            pools.append(new_pool())
+            fut = pools[-1].submit(process, job, str(out), settings)
+        inflight[fut] = job
+
+    def handle(fut):
+        job = inflight.pop(fut)
+        try:
+            record = fut.result()
+        except BrokenProcessPool as err:
+            record = _crash_record(job, err)
+        on_result(job, record)
 
     try:
-        collect(list(futures))
+        for _ in range(n_workers):
+            submit_next()
+        while inflight:
+            done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
+            for fut in done:
+                handle(fut)
+                submit_next()
     except KeyboardInterrupt:
-        for fut in pending:
-            fut.cancel()
-        running = [f for f in pending if not f.cancelled()]
-        if running:
+        if inflight:
             logger.warning("Interrupted: letting %d running recording(s) finish (Ctrl-C again "
-                           "to abandon them).", len(running))
+                           "to abandon them).", len(inflight))
             try:
-                collect(running)
+                for fut in as_completed(list(inflight)):
+                    handle(fut)
             except KeyboardInterrupt:
-                for proc in list(getattr(executor, "_processes", {}).values()):
+                procs = getattr(pools[-1], "_processes", None) or {}  # no public API for this
+                for proc in list(procs.values()):
                     proc.terminate()
         raise
     finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+        for pool in pools:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _run_dask(job_list, out, settings, scheduler, n_workers, on_result):
