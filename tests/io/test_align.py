@@ -41,7 +41,7 @@ def test_estimate_offset_reports_confidence_and_handles_negative_force():
     assert bad.confidence < res.confidence
 
 
-def test_start_time_alignment_beats_time_columns(tmp_path):
+def test_sibling_without_start_time_uses_its_time_column(tmp_path):
     rec = _session()
     emg_path = write_edf(Recording(rec.emg, start_time=rec.start_time), tmp_path / "s.edf")
     write_force_csv(rec.force, tmp_path / "s_force.csv")
