@@ -264,7 +264,8 @@ def test_sigint_stops_process_pool_cleanly_then_rerun(reference, dataset, tmp_pa
     assert proc.returncode == 130, stderr
     assert "interrupted" in stderr and "Traceback" not in stderr
     manifest = json.loads((out / "batch_manifest.json").read_text())
-    assert manifest["status"] == "interrupted" and manifest["counts"]["not_run"] > 0
+    assert manifest["status"] == "interrupted" and manifest["counts"]["not_run"] > 0, \
+        (manifest["counts"], stderr)
     finished = _markers(out)
     proc = _cli(dataset, "--out", out, "--no-report", "--jobs", "1", "--quiet")
     stdout, stderr = proc.communicate(timeout=120)
