@@ -11,7 +11,7 @@ import importlib
 import inspect
 from pathlib import Path
 
-from ..utils import RecordingError, UnsupportedFormatError, logger, use_log_level
+from ..utils import UnsupportedFormatError, logger, use_log_level
 from ._common import check_path, file_sha256
 from .align import ALIGN_METHODS, Alignment, estimate_offset, pair, sibling_force_file
 from .edf import read_edf, record_duration, write_edf
@@ -215,5 +215,5 @@ __all__ = [
     "read", "write_edf", "write_force_csv", "read_edf", "read_text", "read_force_csv",
     "read_brainvision", "read_fif", "read_wfdb", "read_spike2", "read_biopac", "read_wav",
     "read_bids", "read_raw", "pair", "estimate_offset", "Alignment", "sibling_force_file",
-    "supported_formats", "record_duration", "file_sha256", "RecordingError",
+    "supported_formats", "record_duration", "file_sha256",
 ]

@@ -24,7 +24,6 @@ from ..utils import (
     RecordingError,
     UnitError,
     logger,
-    missing_channel,
     normalise_unit,
     to_si,
 )
@@ -278,10 +277,3 @@ def build_recording(path, raws, *, start_time=None, events=None, metadata=None,
     logger.info("Read %s: %s", source,
                 ", ".join(f"{c.name!r} {c.kind} {c.fs:g} Hz {c.unit}" for c in channels))
     return rec
-
-
-def pick_name(name, available, kind, source):
-    """Return ``name`` if it is a channel of the file, else a ChannelError with a suggestion."""
-    if name in available:
-        return name
-    raise missing_channel(kind, name, available, source)

@@ -237,9 +237,8 @@ def pair(emg_rec, force_rec, *, offset_s=None, align="start_time", max_lag_s=Non
                            "offset_s=.", src_f, src_e, how)
     else:
         offset = 0.0
-        how = ("no start times in both files; the force file's time column taken as the EMG "
-               "clock" if align == "start_time" else "align='none': the force file's time "
-               "column taken as the EMG clock")
+        how = ("its time column (the two files do not both carry a start time)"
+               if align == "start_time" else "its time column (align='none')")
     start = force_ch.start_s + offset
     if start < 0:
         n_drop = math.ceil(-start * force_ch.fs - 1e-9)
