@@ -18,12 +18,22 @@ import pandas as pd
 from ._version import __version__
 from .detect.discharges import DISCHARGE_COLUMNS, detect_discharges
 from .detect.trials import find_trials
-from .metrics import after_activity, relaxation_times, warmup_pattern
+from .grading import grade_severity
+from .metrics import after_activity, relaxation_times, warmup_summary
+from .quality import (
+    QUALITY_TRIAL_COLUMNS,
+    check_recording,
+    quality_summary,
+    trial_quality,
+    usable_emg,
+)
 from .recording import Recording
-from .signal import EMG_BAND_HZ, FORCE_LOWPASS_HZ, emg_envelope
+from .signal import EMG_BAND_HZ, FORCE_LOWPASS_HZ, clean_emg, moving_rms
 from .utils import (
     ChannelError,
     NoTrialsError,
+    SignalQualityError,
+    UnsupportedFormatError,
     atomic_path,
     check_option,
     logger,
@@ -34,7 +44,8 @@ from .utils import (
 #: Columns of ``Analysis.trials`` (and ``trials.csv``), in order.
 TRIAL_TABLE_COLUMNS = ["trial", "onset_s", "release_s", "peak_s", "peak_force_n", "baseline_n",
                        "rt90_5_s", "rt90_50_s", "rt50_5_s", "relaxed", "t90_s", "t50_s", "t5_s",
-                       "window_end_s", "after_activity_s", "myotonic", "discharge_count"]
+                       "window_end_s", "after_activity_s", "myotonic", "discharge_count",
+                       *QUALITY_TRIAL_COLUMNS]  # quality: see myoemg.quality.trial_quality
 NEEDLE_BAND_HZ = (10.0, 10_000.0)  # SPEC.md §6: needle EMG about 10 Hz–10 kHz
 
 
@@ -60,16 +71,33 @@ class Analysis:
     summary: dict
     recording: Recording | None = field(default=None, repr=False)
 
-    def save(self, directory, *, overwrite=True):
-        """Write ``trials.csv``, ``discharges.csv`` and ``summary.json`` into ``directory``.
+    def save(self, directory, *, overwrite=True, report=True, identify=False):
+        """Write the tables, the summary, the events, Parquet copies and the HTML report.
 
-        Each file is written to a temporary name and then renamed, so an interrupted run never
-        leaves a half-written file.
+        Files in ``directory``: ``trials.csv``, ``discharges.csv``, ``summary.json``, a
+        BIDS-compatible ``<stem>_events.tsv`` with its ``.json`` sidecar
+        (:func:`myoemg.export.write_events_tsv`), ``trials.parquet`` and ``discharges.parquet``
+        when pyarrow is installed, and ``report.html`` (when ``report`` is True and matplotlib
+        and jinja2 are installed). Each file is written to a temporary name and then renamed,
+        so an interrupted run never leaves a half-written file.
+
+        Parameters
+        ----------
+        directory : str | Path
+            Output folder (created if needed).
+        overwrite : bool
+            Replace existing files (default True).
+        report : bool
+            Also write ``report.html`` (default True).
+        identify : bool
+            Show identifying header fields in the report (default False: de-identified).
 
         Returns
         -------
         paths : dict of str -> Path
         """
+        from . import export
+
         directory = Path(directory)
         paths = {}
         for name, table in (("trials", self.trials), ("discharges", self.discharges)):
@@ -79,7 +107,89 @@ class Analysis:
         paths["summary"] = directory / "summary.json"
         write_text_atomic(paths["summary"], json.dumps(_jsonable(self.summary), indent=2) + "\n",
                           overwrite=overwrite)
+        paths.update(export.write_events_tsv(self, directory, overwrite=overwrite))
+        paths.update(export.write_parquet(self, directory, overwrite=overwrite))
+        if report:
+            try:
+                paths["report"] = self.to_html(directory / "report.html", overwrite=overwrite,
+                                               identify=identify)
+            except UnsupportedFormatError as err:  # matplotlib or jinja2 missing
+                logger.warning("report.html not written: %s", err)
         return paths
+
+    def to_html(self, path, *, identify=False, overwrite=True):
+        """Write the self-contained HTML report (see :mod:`myoemg.report`).
+
+        Parameters
+        ----------
+        path : str | Path
+            The ``.html`` file to write (atomically).
+        identify : bool
+            Show identifying header fields (patient name, birth date); default False.
+        overwrite : bool
+            Replace an existing file (default True).
+
+        Returns
+        -------
+        path : Path
+        """
+        from .report import write_html
+
+        return write_html(self, path, identify=identify, overwrite=overwrite)
+
+    def plot_trial(self, k, *, axes=None, show_discharges=True):
+        """Force of trial ``k`` with its 90/50/5 % levels and crossings, EMG below.
+
+        Parameters
+        ----------
+        k : int
+            Trial number (1-based, as in ``trials['trial']``).
+        axes : sequence of matplotlib Axes | None
+            One for the force and one per EMG channel; None makes a new figure.
+        show_discharges : bool
+            Shade detected discharges on the EMG (myotonic in red).
+
+        Returns
+        -------
+        fig : matplotlib.figure.Figure
+        """
+        from .viz import plot_trial
+
+        if self.recording is None:
+            raise ValueError("this Analysis holds no recording (it was loaded from files); "
+                             "plot_trial needs the signals: run myoemg.analyze(recording).")
+        return plot_trial(self.recording, self.trials,
+                          self.discharges if show_discharges else None, k, axes=axes)
+
+    def plot_warmup(self, *, ax=None):
+        """RT90-5, RT90-50, RT50-5 and peak force against trial number, normal range shaded.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes | None
+            Where to draw; None makes a new figure.
+
+        Returns
+        -------
+        fig : matplotlib.figure.Figure
+        """
+        from .viz import plot_warmup
+
+        uln = (self.summary.get("grade") or {}).get("uln", {}).get("uln_s")
+        return plot_warmup(self.trials, uln_s=uln, ax=ax)
+
+    def to_annotations(self, *, orig_time=None):
+        """Trials and discharges as :class:`mne.Annotations` (see :mod:`myoemg.export`).
+
+        Returns
+        -------
+        annotations : mne.Annotations
+        """
+        from .export import to_annotations
+
+        if orig_time is None and self.recording is not None:
+            orig_time = self.recording.start_time
+        return to_annotations(self.trials, self.discharges, orig_time=orig_time)
 
     def __repr__(self):
         return (f"<Analysis {len(self.trials)} trials, {len(self.discharges)} discharges, "
@@ -89,7 +199,7 @@ class Analysis:
 @verbose
 def analyze(recording, *, emg=None, force=None, electrode=None, detect=True,
             band_hz=None, mains_hz="auto", force_lowpass_hz=FORCE_LOWPASS_HZ,
-            trial_threshold_frac=0.3, min_hold_s=1.0, verbose=None):
+            trial_threshold_frac=0.3, min_hold_s=1.0, grading=None, verbose=None):
     """Analyse a grip session: trials, relaxation times, EMG after-activity, discharges.
 
     Parameters
@@ -113,6 +223,9 @@ def analyze(recording, *, emg=None, force=None, electrode=None, detect=True,
         Force low-pass before crossings, Hz (SPEC.md §2).
     trial_threshold_frac, min_hold_s : float
         Grip detection thresholds (see :func:`myoemg.detect.find_trials`).
+    grading : dict | None
+        Options of :func:`myoemg.grading.grade_severity`, e.g. ``{"uln_rt90_5_s": 0.5}`` or
+        ``{"device_type": "qma"}``; by default the ULN follows ``metadata['device']``.
     verbose : bool | str | int | None
         Log level for this call.
 
@@ -134,8 +247,15 @@ def analyze(recording, *, emg=None, force=None, electrode=None, detect=True,
     check_option("electrode", electrode, ("surface", "needle"))
     band = tuple(band_hz) if band_hz is not None else (
         NEEDLE_BAND_HZ if electrode == "needle" else EMG_BAND_HZ)
+    # Quality (myoemg.quality): short NaN gaps filled and flagged, long ones refused; EMG too
+    # slow to be raw EMG set aside; flags go to summary["quality"] and the trials table.
+    rec, quality = check_recording(rec, electrode=electrode)
+    rec, discharges_ok, quality_notes = usable_emg(rec, quality)
     force_ch = rec.force
     emg_chans = rec.emg
+    if force_ch is None and not emg_chans and quality_notes:
+        raise SignalQualityError(f"nothing to analyse in {rec.source_name}: no force channel, "
+                                 f"and {'; '.join(quality_notes)}.")
     if force_ch is None and not emg_chans:
         raise ChannelError(f"{rec.source_name} has neither an EMG nor a force channel; channels "
                            f"are {rec.ch_names} with kinds {rec.kinds}. Name them with emg= "
@@ -146,7 +266,8 @@ def analyze(recording, *, emg=None, force=None, electrode=None, detect=True,
     summary = {"software": "myoemg", "version": __version__, "inputs": _inputs(rec),
                "parameters": params, "force_channel": force_ch.name if force_ch else None,
                "emg_channels": [c.name for c in emg_chans], "conversions": rec.conversions,
-               "metadata": dict(rec.metadata), "notes": []}
+               "metadata": dict(rec.metadata), "notes": [*quality_notes]}
+    detect = detect and discharges_ok  # EMG too slow or absent: "not measured", never "0 found"
 
     trials = _force_trials(rec, force_ch, force_lowpass_hz, trial_threshold_frac, min_hold_s,
                            summary)
@@ -157,7 +278,9 @@ def analyze(recording, *, emg=None, force=None, electrode=None, detect=True,
     if emg_chans:
         data, fs_emg, names = rec.get_data("emg")
         t0 = emg_chans[0].start_s
-        env = emg_envelope(data, fs=fs_emg, band_hz=band, mains_hz=mains_hz)
+        # Filter once: the envelope and the discharge detector share the cleaned EMG.
+        cleaned = clean_emg(data, fs=fs_emg, band_hz=band, mains_hz=mains_hz)
+        env = moving_rms(cleaned, fs=fs_emg, window_s=0.05)
         if len(trials):
             rest = [(on - t0 - 1.2, on - t0 - 0.2) for on in trials["onset_s"]]
             after, _ = after_activity(data, fs=fs_emg, release_s=trials["release_s"] - t0,
@@ -165,15 +288,27 @@ def analyze(recording, *, emg=None, force=None, electrode=None, detect=True,
                                       rest_windows_s=rest, envelope=env)
             trials["after_activity_s"] = _row_nanmax(after)  # longest over channels
         if detect:
-            discharges = _discharges(data, fs_emg, names, t0, trials, electrode, summary)
+            discharges = _discharges(cleaned, fs_emg, names, t0, trials, electrode, summary)
             trials["after_activity_s"] = _extend_by_discharges(trials, discharges)
     else:
         summary["notes"].append("no EMG channel: discharges and after-activity not measured")
 
+    trials = trials.drop(columns=QUALITY_TRIAL_COLUMNS, errors="ignore").join(trial_quality(
+        trials, quality, force=force_ch, emg_span_s=(emg_chans[0].start_s, emg_chans[0].start_s
+                                                     + emg_chans[0].duration_s) if emg_chans
+        else None))
     trials = trials[TRIAL_TABLE_COLUMNS].reset_index(drop=True)
-    summary.update(_session_summary(trials, discharges))
+    summary["parameters"]["grading"] = dict(grading or {})
+    summary.update(_session_summary(trials, discharges, emg_assessed=bool(emg_chans) and detect,
+                                    device=rec.metadata.get("device"), grading=grading))
     logger.info("Analysed %s: %d trials, pattern %s, %d myotonic discharges", rec.source_name,
                 len(trials), summary["pattern"], summary["n_myotonic_discharges"])
+    summary["quality"] = quality_summary(quality)
+    summary["discharges_measured"] = bool(detect)
+    if not detect:  # not measured: empty, not 0 / False
+        trials["myotonic"] = pd.array([pd.NA] * len(trials), dtype="boolean")
+        trials["discharge_count"] = pd.array([pd.NA] * len(trials), dtype="Int64")
+        summary["n_myotonic_discharges"] = summary["n_myotonic_trials"] = None
     return Analysis(trials, discharges.reset_index(drop=True), summary, rec)
 
 
@@ -206,14 +341,15 @@ def _row_nanmax(a):
     return out
 
 
-def _discharges(data, fs, names, t0, trials, electrode, summary):
+def _discharges(cleaned, fs, names, t0, trials, electrode, summary):
     """Detect discharges after each release and attach them to trials."""
     if len(trials):
         windows = [(r - t0, e - t0) for r, e in zip(trials["release_s"], trials["window_end_s"],
                                                      strict=True) if np.isfinite(r)]
     else:
         windows = None  # EMG only: search the whole recording
-    found = detect_discharges(data, fs=fs, ch_names=names, search_s=windows, electrode=electrode)
+    found = detect_discharges(cleaned, fs=fs, ch_names=names, search_s=windows,
+                              electrode=electrode, prefiltered=True)
     found = found.copy()
     found[["start_s", "end_s"]] += t0
     found["trial"] = pd.array([pd.NA] * len(found), dtype="Int64")
@@ -240,20 +376,34 @@ def _extend_by_discharges(trials, discharges):
     return np.fmax(trials["after_activity_s"], by_discharge)
 
 
-def _session_summary(trials, discharges):
+def _session_summary(trials, discharges, emg_assessed=False, device=None, grading=None):
     rt = trials["rt90_5_s"].to_numpy(float)
     relaxed = trials["relaxed"].to_numpy(bool) if len(trials) else np.zeros(0, bool)
     lower_bound = (trials["window_end_s"] - trials["t90_s"]).to_numpy(float)
-    rt_for_pattern = np.where(relaxed, rt, lower_bound)
-    pattern = warmup_pattern(rt_for_pattern, censored=~relaxed)
     myo = discharges[discharges["kind"] == "myotonic"] if len(discharges) else discharges
+    myotonic_trials = trials["myotonic"].to_numpy(bool) if len(trials) else np.zeros(0, bool)
+    # Myotonic evidence: True/False only when the EMG was examined by the detector.
+    evidence = bool(len(myo) > 0) if emg_assessed else None
+    warm = warmup_summary(rt, rt90_50_s=trials["rt90_50_s"].to_numpy(float),
+                          rt50_5_s=trials["rt50_5_s"].to_numpy(float),
+                          peak_force_n=trials["peak_force_n"].to_numpy(float),
+                          censored=~relaxed, lower_bound_s=lower_bound,
+                          myotonic_evidence=evidence)
+    grade = grade_severity(rt, censored=~relaxed, lower_bound_s=lower_bound,
+                           myotonic_trials=myotonic_trials if emg_assessed else None,
+                           after_activity_s=trials["after_activity_s"].to_numpy(float),
+                           peak_force_n=trials["peak_force_n"].to_numpy(float), device=device,
+                           **(grading or {}))
     return {
         "n_trials": int(len(trials)),
         "n_relaxed": int(relaxed.sum()),
-        "pattern": pattern["pattern"],
-        "pattern_rule": pattern["rule"],
-        "pattern_reason": pattern.get("reason", ""),
-        "warmup": {k: v for k, v in pattern.items() if k not in ("pattern", "rule", "reason")},
+        "pattern": warm["pattern"],
+        "pattern_rule": warm["pattern_rule"],
+        "pattern_reason": warm["pattern_reason"],
+        "myotonic_evidence": evidence,
+        "warmup": {k: v for k, v in warm.items()
+                   if k not in ("pattern", "pattern_rule", "pattern_reason")},
+        "grade": grade,
         "rt90_5_first_s": float(rt[0]) if rt.size else math.nan,
         "rt90_5_last_s": float(rt[-1]) if rt.size else math.nan,
         "rt90_5_min_s": float(np.nanmin(rt)) if np.isfinite(rt).any() else math.nan,

@@ -41,8 +41,8 @@ _MAINS_HZ = (50.0, 60.0)
 
 @verbose
 def detect_discharges(emg, *, fs, ch_names=None, search_s=None, electrode="surface",
-                      verbose=None, threshold=4.5, refractory_s=2.0e-3, min_train_spikes=4,
-                      split_ratio=3.0, max_gap_s=2.5, stitch_ratio=8.0,
+                      prefiltered=False, verbose=None, threshold=4.5, refractory_s=2.0e-3,
+                      min_train_spikes=4, split_ratio=3.0, max_gap_s=2.5, stitch_ratio=8.0,
                       myotonic_rate_hz=(20.0, 150.0), myotonic_min_spikes=10,
                       min_rate_modulation=0.2, min_amplitude_modulation=0.2,
                       myotonic_max_isi_cv2=0.2, myotonic_max_amplitude_cv2=0.3,
@@ -70,6 +70,9 @@ def detect_discharges(emg, *, fs, ch_names=None, search_s=None, electrode="surfa
     electrode : {'surface', 'needle'}
         Chooses the band: 20–450 Hz (surface) or 10 Hz–10 kHz capped below 0.45·fs (needle)
         (SPEC.md §6).
+    prefiltered : bool
+        True when ``emg`` is already band-passed and free of mains hum (the output of
+        :func:`myoemg.signal.clean_emg`), so it is not filtered again.
     verbose : bool | str | int | None
         Log level for this call.
     threshold : float
@@ -224,7 +227,8 @@ def detect_discharges(emg, *, fs, ch_names=None, search_s=None, electrode="surfa
         return empty_discharges()
 
     band = BANDS_HZ[electrode]
-    x = clean_emg(arr, fs=fs, band_hz=(band[0], min(band[1], 0.45 * fs)))
+    x = arr if prefiltered else clean_emg(arr, fs=fs,
+                                          band_hz=(band[0], min(band[1], 0.45 * fs)))
     spikes = detect_spikes(x, fs=fs, threshold=threshold, refractory_s=refractory_s)
     t = spikes["time_s"].to_numpy()
     win_id = np.full(t.size, -1)

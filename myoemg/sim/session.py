@@ -156,7 +156,8 @@ def simulate_session(*, fs_emg, fs_force, n_trials=6, pattern="warm-up", rt90_5_
         'myotonic'); None gives myotonic trains for myotonic patterns and none for 'healthy'
         or a slow release; 'none' gives none.
     discharge_amplitude_v : float | None
-        Peak-to-peak amplitude of discharge spikes in volts (default 60 µV surface, 400 µV needle).
+        Peak-to-peak amplitude of discharge spikes in volts (default 100 µV surface, 400 µV
+        needle; surface fibre potentials are broadened to ~7 ms by the tissue, ours).
     discharges_per_trial : int
         Trains per trial and channel, placed one after the other.
     slow_release : bool
@@ -194,7 +195,7 @@ def simulate_session(*, fs_emg, fs_force, n_trials=6, pattern="warm-up", rt90_5_
     if discharges != "none":
         check_option("discharges", discharges, tuple(_trains.TRAIN_KINDS))
     needle = electrode == "needle"
-    amp_d = discharge_amplitude_v or (400e-6 if needle else 60e-6)
+    amp_d = discharge_amplitude_v or (400e-6 if needle else 100e-6)
     emg_rms_v = emg_rms_v or (300e-6 if needle else 200e-6)
     noise_v = noise_v or (10e-6 if needle else 4e-6)
 
@@ -295,7 +296,7 @@ def _train_params(kind, amplitude_v, needle, rng):
     return {"rng": rng_seed, "amplitude_v": amplitude_v * (0.8 + 0.4 * rng.random()),
             "rate_start_hz": 40 + 30 * rng.random(), "rate_peak_hz": 80 + 40 * rng.random(),
             "rate_end_hz": 22 + 13 * rng.random(), "polarity": rng.choice([-1.0, 1.0]),
-            "width_s": (0.6e-3 if needle else 1.2e-3) * (0.8 + 0.4 * rng.random())}
+            "width_s": (0.6e-3 if needle else 2.5e-3) * (0.8 + 0.4 * rng.random())}
 
 
 def _truth_trials(clean_force, baseline, onsets, releases, rts, ramp_s):
