@@ -43,4 +43,7 @@ def _print(result, paths):
     found = ("not measured" if s.get("n_myotonic_discharges") is None else
              f"{s['n_myotonic_discharges']} in {s['n_myotonic_trials']} trials")
     print(f"pattern: {s['pattern']} ({s.get('pattern_reason', '')}); myotonic discharges: {found}")
+    grade = s.get("grade") or {}
+    if grade.get("text"):
+        print(f"severity: {grade['text']}")
     print("wrote " + ", ".join(str(p) for p in paths.values()))
