@@ -6,8 +6,8 @@ wall time (whole command, and inside ``batch`` from the run manifest), speed-up 
 and the peak resident memory of each worker (``ru_maxrss`` measured in the worker, from the
 manifest). Usage::
 
-    python benchmarks/bench_batch.py [--n 16] [--fs-emg 2000] [--fs-force 500] [--trials 6]
-                                     [--report] [--keep DIR]
+    python benchmarks/bench_batch.py [--n 16] [--copies 1] [--fs-emg 2000] [--fs-force 500]
+                                     [--trials 6] [--report] [--keep DIR]
 """
 
 import argparse
@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def make_data(folder, n, fs_emg, fs_force, n_trials):
+def make_data(folder, n, fs_emg, fs_force, n_trials, copies):
     from myoemg.io import write_edf
     from myoemg.sim import simulate_session
 
@@ -31,7 +31,12 @@ def make_data(folder, n, fs_emg, fs_force, n_trials):
     for i in range(n):
         rec, _ = simulate_session(fs_emg=fs_emg, fs_force=fs_force, n_trials=n_trials,
                                   pattern=patterns[i % 4], seed=i)
-        write_edf(rec, folder / f"sub-{i // 4 + 1:02d}" / f"grip_{i % 4 + 1}.edf")
+        first = folder / "copy-1" / f"sub-{i // 4 + 1:02d}" / f"grip_{i % 4 + 1}.edf"
+        write_edf(rec, first)
+        for k in range(2, copies + 1):  # same bytes, another recording: same work per file
+            dest = folder / f"copy-{k}" / first.relative_to(folder / "copy-1")
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(first, dest)
 
 
 def run(data, out, extra):
@@ -51,6 +56,8 @@ def main():
     parser.add_argument("--fs-emg", type=float, default=2000.0)
     parser.add_argument("--fs-force", type=float, default=500.0)
     parser.add_argument("--trials", type=int, default=6)
+    parser.add_argument("--copies", type=int, default=1,
+                        help="copies of each simulated file (more recordings, same sim time)")
     parser.add_argument("--report", action="store_true", help="also write report.html")
     parser.add_argument("--keep", metavar="DIR", help="keep data and outputs here")
     args = parser.parse_args()
@@ -58,9 +65,9 @@ def main():
     tmp = Path(args.keep or tempfile.mkdtemp(prefix="bench-batch-"))
     data = tmp / "data"
     t0 = time.perf_counter()
-    make_data(data, args.n, args.fs_emg, args.fs_force, args.trials)
+    make_data(data, args.n, args.fs_emg, args.fs_force, args.trials, args.copies)
     size_mb = sum(p.stat().st_size for p in data.rglob("*.edf")) / 2**20
-    print(f"{args.n} recordings ({args.trials} grips, EMG {args.fs_emg:g} Hz, force "
+    print(f"{args.n * args.copies} recordings ({args.trials} grips, EMG {args.fs_emg:g} Hz, force "
           f"{args.fs_force:g} Hz; {size_mb:.1f} MiB of EDF) simulated in "
           f"{time.perf_counter() - t0:.1f} s; {os.cpu_count()} CPUs; load average "
           f"{os.getloadavg()[0]:.1f}")

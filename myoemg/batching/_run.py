@@ -154,6 +154,11 @@ def batch(inputs, out=None, *, jobs=1, scheduler=None, force_patterns=DEFAULT_FO
     (``interrupted=True``). In a script, call ``batch`` under ``if __name__ == '__main__':``
     when ``jobs > 1`` (worker processes import the main module).
 
+    Each recording is analysed with one BLAS/OpenMP thread (worker processes start with
+    ``OMP_NUM_THREADS=1`` etc., as Dask workers do; ``jobs=1`` uses threadpoolctl when
+    installed), unless those variables are set: the analysis is many small fits, for which
+    extra BLAS threads cost more than they give.
+
     Examples
     --------
     >>> res = myoemg.batch("data/", "results/", jobs=4)  # doctest: +SKIP
@@ -231,8 +236,9 @@ def _batch(inputs, out, jobs, scheduler, force_patterns, include_text, redo, pro
         elif jobs > 1 and len(job_list) > 1:
             _run_processes(job_list, out, settings, jobs, on_result)
         else:
-            for job in job_list:
-                on_result(job, process(job, str(out), settings))
+            with _one_thread_in_process():
+                for job in job_list:
+                    on_result(job, process(job, str(out), settings))
     except KeyboardInterrupt:
         interrupted = True
     finally:
@@ -341,7 +347,8 @@ def _run_processes(job_list, out, settings, n_workers, on_result):
     Submitting only as many recordings as there are workers keeps the queue (and memory) small
     and makes Ctrl-C prompt: queued recordings are never started, running ones finish (a second
     Ctrl-C abandons them). A worker that dies (e.g. killed for memory) fails the recordings in
-    flight; the pool is restarted for the rest.
+    flight; the pool is restarted for the rest. Workers use one BLAS/OpenMP thread each (as
+    Dask workers do) unless ``OMP_NUM_THREADS``/``OPENBLAS_NUM_THREADS``/... are set.
     """
     import multiprocessing as mp
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, as_completed, wait
@@ -381,8 +388,9 @@ def _run_processes(job_list, out, settings, n_workers, on_result):
         on_result(job, record)
 
     try:
-        for _ in range(n_workers):
-            submit_next()
+        with _one_thread_per_worker():  # workers (and the fork server) start here
+            for _ in range(n_workers):
+                submit_next()
         while inflight:
             done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
             for fut in done:
@@ -405,15 +413,59 @@ def _run_processes(job_list, out, settings, n_workers, on_result):
             pool.shutdown(wait=True, cancel_futures=True)
 
 
+#: Thread-count variables of BLAS / OpenMP libraries; Dask's nanny sets the same ones.
+_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+
+@contextlib.contextmanager
+def _one_thread_per_worker():
+    """Start worker processes with one BLAS/OpenMP thread each, unless the user set a number.
+
+    N workers with N BLAS threads each oversubscribe the CPUs; OpenBLAS threads also spin while
+    they wait, which makes the small least-squares fits of the analysis slower, not faster.
+    """
+    added = [k for k in _THREAD_VARS if k not in os.environ]
+    os.environ.update({k: "1" for k in added})
+    try:
+        yield
+    finally:
+        for k in added:
+            os.environ.pop(k, None)
+
+
+@contextlib.contextmanager
+def _one_thread_in_process():
+    """One BLAS/OpenMP thread in this process while it analyses (threadpoolctl, if installed).
+
+    Skipped when the user set one of the thread-count variables.
+    """
+    if any(k in os.environ for k in _THREAD_VARS):
+        yield
+        return
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        yield
+        return
+    with threadpool_limits(limits=1):
+        yield
+
+
 def _run_dask(job_list, out, settings, scheduler, n_workers, on_result):
     """Run on Dask distributed: a new LocalCluster ('local') or a running scheduler."""
     distributed = soft_import("distributed", "batch runs on Dask", extra="batch")
     cluster = None
     if scheduler == "local":
+        import dask
+
         n = n_workers if n_workers > 1 else (os.cpu_count() or 1)
-        cluster = distributed.LocalCluster(n_workers=min(n, len(job_list)),
-                                           threads_per_worker=1, processes=True,
-                                           dashboard_address=None)
+        # the workers' statistical profiler samples the task thread every 10 ms, holding the
+        # GIL: a cost without a dashboard to show it
+        with dask.config.set({"distributed.worker.profile.enabled": False}):
+            cluster = distributed.LocalCluster(n_workers=min(n, len(job_list)),
+                                               threads_per_worker=1, processes=True,
+                                               dashboard_address=None)
         client = distributed.Client(cluster)
     else:
         client = distributed.Client(scheduler)
