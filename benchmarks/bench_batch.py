@@ -14,10 +14,12 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,16 +83,21 @@ def main():
         wall, manifest = run(data, out, [*opts, *extra])
         peaks = [w["peak_rss_mb"] for w in manifest["workers"].values()]
         n_done = manifest["counts"]["done"]
-        rows.append((name, wall, manifest["wall_s"], n_done, peaks))
+        recs = manifest["recordings"]
+        t_batch = datetime.fromisoformat(manifest["started_at"]).timestamp()
+        startup = min(r["started_unix"] for r in recs) - t_batch  # ±1 s: started_at is whole s
+        per_file = statistics.median(r["seconds"] for r in recs)
+        rows.append((name, wall, manifest["wall_s"], n_done, peaks, startup, per_file))
     base_wall, base_inner = rows[0][1], rows[0][2]
-    print(f"\n{'mode':24} {'wall s':>7} {'batch s':>8} {'speed-up':>9} {'done':>5}  "
-          "peak RSS per worker (MiB)")
-    for name, wall, inner, n_done, peaks in rows:
-        print(f"{name:24} {wall:7.1f} {inner:8.1f} {base_wall / wall:6.2f}x/"
-              f"{base_inner / inner:.2f}x {n_done:>4}  "
+    print(f"\n{'mode':24} {'wall s':>7} {'batch s':>8} {'speed-up':>12} {'done':>5} "
+          f"{'start s':>8} {'s/file':>7}  peak RSS per worker (MiB)")
+    for name, wall, inner, n_done, peaks, startup, per_file in rows:
+        print(f"{name:24} {wall:7.1f} {inner:8.1f} {base_wall / wall:7.2f}x/"
+              f"{base_inner / inner:.2f}x {n_done:>4} {startup:8.1f} {per_file:7.2f}  "
               + ", ".join(f"{p:.0f}" for p in sorted(peaks)))
     print("\nwall s: the whole command (interpreter start included); batch s: inside batch() "
-          "(run manifest); speed-up: wall / batch.")
+          "(run manifest); speed-up: wall / batch; start s: from batch start to the first "
+          "recording (workers starting); s/file: median time per recording in a worker.")
     if not args.keep:
         shutil.rmtree(tmp, ignore_errors=True)
 
