@@ -52,7 +52,9 @@ def detect_discharges(emg, *, fs, ch_names=None, search_s=None, electrode="surfa
                       crd_rate_hz=(5.0, 150.0), crd_max_isi_cv2=0.05, crd_max_modulation=0.15,
                       crd_min_similarity=0.9, crd_min_edge_frac=0.5,
                       fibrillation_max_phases=3, neuromyotonic_rate_hz=(150.0, 300.0),
-                      min_mains_locking=0.7, min_mains_fraction=0.7, soft_margin=0.25):
+                      min_mains_locking=0.7, min_mains_fraction=0.7, soft_margin=0.25,
+                      track=True, track_threshold=2.5, track_tolerance=0.25, track_max_misses=3,
+                      track_min_corr=0.7, track_max_amplitude_ratio=1.5):
     """Find repetitive discharge trains in EMG and classify each one (SPEC.md §5).
 
     Parameters
@@ -153,6 +155,25 @@ def detect_discharges(emg, *, fs, ch_names=None, search_s=None, electrode="surfa
     soft_margin : float
         Width of the soft margin around each threshold used for the score, as a fraction of
         the threshold (ours: 0.25).
+    track : bool
+        Follow each candidate train below the spike threshold (hysteresis; see Notes and
+        :func:`track_train`). ``False`` reports the trains of supra-threshold spikes only.
+    track_threshold : float
+        Lower threshold, in robust noise SDs, of the peaks a train may be extended and filled
+        with (ours: 2.5; the waning ends of a myotonic discharge fall to ~30 % of its peak,
+        SPEC.md §5 "wax and wane", below the ``threshold`` of a train seen at 24 dB SNR).
+    track_tolerance : float
+        Half-width of the window around each predicted spike time, as a fraction of the local
+        interval (ours: 0.25; one generator fires with smoothly changing intervals, jitter of a
+        few per cent, and the rate keeps falling over the waning end).
+    track_max_misses : int
+        Tracking stops after this many predicted windows in a row without a spike (ours: 3).
+    track_min_corr : float
+        Least correlation of a sub-threshold peak with the train's median waveform (ours: 0.7, as
+        ``min_similarity``; the same potential, SPEC.md §5 "single muscle-fibre potentials").
+    track_max_amplitude_ratio : float
+        A sub-threshold peak joins only if its amplitude is at most this × the largest of its
+        three nearest train spikes (ours: 1.5; amplitude changes smoothly).
 
     Returns
     -------
@@ -180,6 +201,19 @@ def detect_discharges(emg, *, fs, ch_names=None, search_s=None, electrode="surfa
 
     Notes
     -----
+    **Tracking (hysteresis).** Trains are formed from spikes above ``threshold`` (4.5 SD); a
+    candidate that already looks like one generator firing at myotonic rates (median rate in
+    ``myotonic_rate_hz``, locally regular intervals and amplitudes, similar potentials, with
+    the rules' soft margins) is then followed forward and backward, and its gaps filled, with
+    peaks above the lower ``track_threshold`` (2.5 SD) that have the train's polarity, a waveform
+    correlated with its median potential and a time within ``track_tolerance`` of the time
+    predicted by the local interval; tracking stops after ``track_max_misses`` empty windows.
+    Candidates whose tracked spans overlap are one train. The kind is then decided on the
+    whole train, so the waning ends of a discharge are neither lost nor cut into pieces too
+    short for the rules (as in hysteresis thresholding of edges, Canny 1986; ours for spikes).
+    Trains of other rates or irregular ones (interference, voluntary units, fibrillations)
+    are not tracked: prediction from an interval would impose the regularity the rules test.
+
     Rules, checked in this order; the first whose criteria all hold gives the kind. Each
     criterion has a soft membership (0.5 at the threshold, 1 at ``soft_margin`` beyond it)
     and the score is the smallest membership of the chosen kind:
@@ -251,6 +285,18 @@ def detect_discharges(emg, *, fs, ch_names=None, search_s=None, electrode="surfa
         neuromyotonic_rate_hz=neuromyotonic_rate_hz, min_mains_locking=min_mains_locking,
         min_mains_fraction=min_mains_fraction, soft_margin=soft_margin,
     )
+    weak = None
+    if track:
+        weak = detect_spikes(x, fs=fs, threshold=min(track_threshold, threshold),
+                             refractory_s=refractory_s)
+        tw = weak["time_s"].to_numpy()
+        wid = np.full(tw.size, -1)
+        for k, (a, b) in enumerate(windows):
+            wid[(tw >= a) & (tw <= b)] = k
+        weak = weak[wid >= 0].assign(window=wid[wid >= 0])
+    track_kw = dict(tolerance=track_tolerance, max_misses=track_max_misses,
+                    min_corr=track_min_corr, max_amplitude_ratio=track_max_amplitude_ratio,
+                    max_gap_s=max_gap_s)
     rows = []
     for ch, sp in spikes.groupby("channel", sort=True):
         times = sp["time_s"].to_numpy()
@@ -258,10 +304,15 @@ def detect_discharges(emg, *, fs, ch_names=None, search_s=None, electrode="surfa
                               amplitudes=sp["amplitude_pp_v"].to_numpy(),
                               split_ratio=split_ratio, max_gap_s=max_gap_s,
                               min_spikes=min_train_spikes, stitch_ratio=stitch_ratio)
-        for i0, i1 in bounds:
-            feats = train_features(sp.iloc[i0:i1], x[int(ch)], fs=fs)
-            kind, score = classify_train(feats, **params)
-            rows.append({"channel": ch_names[int(ch)], **feats, "kind": kind, "score": score})
+        xc = x[int(ch)]
+        trains = [sp.iloc[i0:i1] for i0, i1 in bounds]
+        feats = [train_features(tr, xc, fs=fs) for tr in trains]
+        if track and len(trains):
+            pool = weak[weak["channel"] == ch]
+            trains, feats = _track_all(trains, feats, pool, xc, fs, params, track_kw)
+        for f in feats:
+            kind, score = classify_train(f, **params)
+            rows.append({"channel": ch_names[int(ch)], **f, "kind": kind, "score": score})
     if not rows:
         logger.info("No discharge trains found in %d channel(s).", n_ch)
         return empty_discharges()
@@ -270,6 +321,181 @@ def detect_discharges(emg, *, fs, ch_names=None, search_s=None, electrode="surfa
     counts = out["kind"].value_counts().to_dict()
     logger.info("Found %d discharge train(s) in %d channel(s): %s", len(out), n_ch, counts)
     return out
+
+
+def _trackable(f, p):
+    """True for a candidate that looks like one generator at myotonic rates (soft margins)."""
+    m = p["soft_margin"]
+    return (_between(f["rate_median_hz"], p["myotonic_rate_hz"], 0.1) >= 0.5
+            and _below(f["isi_cv2"], p["myotonic_max_isi_cv2"], m) > 0
+            and _below(f["amplitude_cv2"], p["myotonic_max_amplitude_cv2"], m) > 0
+            and _above(f["waveform_similarity"], p["min_similarity"], m) > 0
+            and _below(f["spike_duration_ms"], p["max_potential_ms"], m) >= 0.5)
+
+
+def _track_all(trains, feats, pool, x, fs, params, track_kw):
+    """Track every trackable train in the pool of sub-threshold peaks; merge overlaps."""
+    pool = pool.sort_values("time_s", kind="stable")
+    psamp = pool["sample"].to_numpy()
+    tracked = []  # (set of pool positions, first time, last time)
+    out_trains, out_feats = [], []
+    for tr, f in zip(trains, feats, strict=True):
+        if not _trackable(f, params) or psamp.size == 0:
+            out_trains.append(tr)
+            out_feats.append(f)
+            continue
+        # strong spikes as pool positions (nearest pool peak to each)
+        pos = np.clip(np.searchsorted(psamp, tr["sample"].to_numpy()), 1, psamp.size - 1)
+        left = psamp[pos - 1]
+        nearest = np.where(np.abs(tr["sample"].to_numpy() - left)
+                           <= np.abs(psamp[pos] - tr["sample"].to_numpy()), pos - 1, pos)
+        idx = track_train(np.unique(nearest), pool, x, fs=fs, **track_kw)
+        tracked.append(set(idx.tolist()))
+        out_trains.append(None)
+        out_feats.append(None)
+    # merge tracked trains whose spans overlap
+    spans = sorted((min(s_), max(s_), s_) for s_ in tracked)
+    merged = []
+    for a, b, s_ in spans:
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+            merged[-1][2] |= s_
+        else:
+            merged.append([a, b, set(s_)])
+    new_t = [pool.iloc[np.array(sorted(s_))] for _, _, s_ in merged]
+    # untracked trains inside a tracked span belong to it
+    spans_t = [(t["time_s"].iloc[0], t["time_s"].iloc[-1]) for t in new_t]
+    keep_t, keep_f = [], []
+    for tr, f in zip(out_trains, out_feats, strict=True):
+        if tr is None:
+            continue
+        t0, t1 = tr["time_s"].iloc[0], tr["time_s"].iloc[-1]
+        if any(t0 >= a and t1 <= b for a, b in spans_t):
+            continue
+        keep_t.append(tr)
+        keep_f.append(f)
+    for t in new_t:
+        keep_t.append(t)
+        keep_f.append(train_features(t, x, fs=fs))
+    return keep_t, keep_f
+
+
+def track_train(members, pool, x, *, fs, tolerance=0.25, max_misses=3, min_corr=0.7,
+                max_amplitude_ratio=1.5, max_gap_s=2.5):
+    """Extend and fill one train with sub-threshold peaks at its predicted spike times.
+
+    Parameters
+    ----------
+    members : ndarray of int
+        Positions (rows of ``pool``) of the train's supra-threshold spikes, sorted.
+    pool : DataFrame
+        Peaks of one channel above the lower threshold (rows of
+        :func:`myoemg.signal.spikes.detect_spikes` plus ``window``), sorted by time.
+    x : ndarray, shape (n_times,)
+        Band-passed EMG of the channel, V.
+    fs : float
+        Sampling rate, Hz.
+    tolerance, max_misses, min_corr, max_amplitude_ratio : float, int, float, float
+        See ``track_*`` in :func:`detect_discharges`.
+    max_gap_s : float
+        No step longer than this, s.
+
+    Returns
+    -------
+    positions : ndarray of int
+        Sorted rows of ``pool`` in the tracked train (the members included).
+    """
+    members = np.asarray(members, int)
+    t_all = pool["time_s"].to_numpy()
+    win = pool["window"].to_numpy()
+    amp_all = pool["amplitude_pp_v"].to_numpy()
+    samples = pool["sample"].to_numpy()
+    # candidates: same search window, polarity and waveform as the train's potentials
+    w0 = win[members[0]]
+    pol = 1.0 if np.median(pool["peak_v"].to_numpy()[members]) >= 0 else -1.0
+    dur_ms = float(np.median(pool["duration_ms"].to_numpy()[members]))
+    half = max(3, int(round(0.6e-3 * dur_ms * fs)))
+    snip_off = np.arange(-half, half + 1)
+    span = max_gap_s
+    near = np.flatnonzero((win == w0) & (t_all >= t_all[members[0]] - span)
+                          & (t_all <= t_all[members[-1]] + span))
+    # re-time each candidate on the train's polarity (a biphasic spike may be found on
+    # either phase), then correlate with the median potential of the members
+    rs = max(1, int(round(1.0e-3 * fs)))
+    look = np.clip(samples[near, None] + np.arange(-rs, rs + 1)[None, :], 0, x.size - 1)
+    peak_s = look[np.arange(near.size), np.argmax(pol * x[look], axis=1)]
+    snips = x[np.clip(peak_s[:, None] + snip_off[None, :], 0, x.size - 1)]
+    snips = snips - snips.mean(axis=1, keepdims=True)
+    is_member = np.isin(near, members)
+    template = np.median(snips[is_member], axis=0)
+    num = snips @ template
+    den = np.linalg.norm(snips, axis=1) * np.linalg.norm(template)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        corr = np.where(den > 0, num / den, 0.0)
+    ok = is_member | ((pol * x[peak_s] > 0) & (corr >= min_corr))
+    cand = near[ok]
+    ct = (peak_s[ok] + 0.0) / fs
+    order = np.argsort(ct, kind="stable")
+    cand, ct = cand[order], ct[order]
+    ca = amp_all[cand]
+    # unique pool positions per re-timed peak
+    keep = np.concatenate([[True], np.diff(ct) > 0])
+    cand, ct, ca = cand[keep], ct[keep], ca[keep]
+    member_t = set(cand[np.isin(cand, members)].tolist())
+    chosen = sorted(np.flatnonzero(np.isin(cand, list(member_t))).tolist())
+    if len(chosen) < 3:
+        return members
+
+    def find(t_pred, isi, ref_amp):
+        lo, hi = np.searchsorted(ct, [t_pred - tolerance * isi, t_pred + tolerance * isi])
+        if hi <= lo:
+            return None
+        j = lo + int(np.argmin(np.abs(ct[lo:hi] - t_pred)))
+        return j if ca[j] <= max_amplitude_ratio * ref_amp else None
+
+    def walk(seq, direction):
+        """Extend the sorted list of candidate indices ``seq`` forward (+1) or back (-1)."""
+        seq = list(seq) if direction > 0 else list(seq[::-1])
+        # intervals per spike (an interval spanning missed spikes is divided, as in
+        # _fill_missed), nearest the end being extended last
+        ints = list(_fill_missed(np.abs(np.diff(ct[seq[-8:]])))[0])
+        misses = 0
+        while misses < max_misses and len(ints) >= 2:
+            # predicted interval: the last one and the median of the last three, averaged, so
+            # a rate that keeps falling (the waning end) is followed
+            isi = 0.5 * (ints[-1] + float(np.median(ints[-3:])))
+            if not np.isfinite(isi) or isi <= 0 or isi > max_gap_s:
+                break
+            ref_amp = float(np.max(ca[seq[-3:]]))
+            j = find(ct[seq[-1]] + direction * isi * (misses + 1), isi, ref_amp)
+            if j is None or j in seq:
+                misses += 1
+                continue
+            ints.append(abs(ct[j] - ct[seq[-1]]) / (misses + 1))
+            seq.append(j)
+            misses = 0
+        return seq if direction > 0 else seq[::-1]
+
+    seq = walk(chosen, +1)
+    seq = walk(seq, -1)
+    # fill the gaps: an interval near k × its neighbours' median holds k - 1 missed spikes
+    seq = np.array(sorted(set(seq)))
+    isi = np.diff(ct[seq])
+    if isi.size >= 3:
+        pad = np.pad(isi, 2, mode="edge")
+        ref = np.median(np.delete(np.lib.stride_tricks.sliding_window_view(pad, 5), 2, axis=1),
+                        axis=1)
+        k = np.round(isi / ref).astype(int)
+        added = []
+        for g in np.flatnonzero(k >= 2):
+            step = isi[g] / k[g]
+            ref_amp = float(max(ca[seq[g]], ca[seq[g + 1]]))
+            for m in range(1, int(min(k[g], 8))):
+                j = find(ct[seq[g]] + m * step, step, ref_amp)
+                if j is not None:
+                    added.append(j)
+        seq = np.array(sorted(set(seq.tolist()) | set(added)))
+    return np.unique(cand[seq])
 
 
 def empty_discharges():

@@ -95,7 +95,8 @@ def _event(kind, electrode, amp, rng):
 def make_discharge_set(*, n_per_cell=2, myotonic_weight=2, snr_db=(24.0, 30.0, 36.0),
                        surface_fs=(1000.0, 1234.0, 2000.0),
                        needle_fs=(20000.0, 31250.0, 44100.0),
-                       electrodes=("surface", "needle"), seed=0):
+                       electrodes=("surface", "needle"), seed=0, surface_kinds=SURFACE_KINDS,
+                       needle_kinds=NEEDLE_KINDS):
     """Build a labelled set of simulated discharge trains and look-alikes.
 
     Each segment holds one event over noise: ``n_per_cell`` events per (electrode, rate,
@@ -115,6 +116,9 @@ def make_discharge_set(*, n_per_cell=2, myotonic_weight=2, snr_db=(24.0, 30.0, 3
         Which electrodes to simulate.
     seed : int
         Seed of the random generator.
+    surface_kinds, needle_kinds : sequence of str
+        Event kinds simulated per electrode (default all of :data:`SURFACE_KINDS` /
+        :data:`NEEDLE_KINDS`), e.g. to leave out a look-alike that a test covers on its own.
 
     Returns
     -------
@@ -133,7 +137,10 @@ def make_discharge_set(*, n_per_cell=2, myotonic_weight=2, snr_db=(24.0, 30.0, 3
     emg, rates, rows = [], [], []
     for electrode in electrodes:
         check_option("electrode", electrode, tuple(_BANDS))
-        kinds = SURFACE_KINDS if electrode == "surface" else NEEDLE_KINDS
+        kinds = surface_kinds if electrode == "surface" else needle_kinds
+        allowed = SURFACE_KINDS if electrode == "surface" else NEEDLE_KINDS
+        for kind in kinds:
+            check_option(f"{electrode} kind", kind, allowed)
         for fs in surface_fs if electrode == "surface" else needle_fs:
             for snr in snr_db:
                 for kind in kinds:
