@@ -14,6 +14,14 @@ ALLOWED = {
     "grading": {"utils", "metrics"}, "io": {"utils", "recording"},
     "sim": {"utils", "recording", "signal"}, "viz": {"utils", "recording"},
     "quality": {"utils", "recording", "signal"},
+    "export": {"utils", "recording"},
+    # Top layers: the one place that wires everything, then what sits on it. Reporting is
+    # imported lazily inside Analysis methods (nested imports are not checked here).
+    "pipeline": {"utils", "recording", "signal", "detect", "metrics", "quality", "grading",
+                 "io"},
+    "report": {"utils", "recording", "signal", "detect", "metrics", "quality", "grading",
+               "viz", "export", "pipeline"},
+    "batching": {"utils", "recording", "io", "pipeline"},
 }
 
 
