@@ -125,3 +125,15 @@ def test_channel_overrides():
     assert res.summary["emg_channels"] == ["EMG FDP"]
     with pytest.raises(ChannelError, match="Did you mean"):
         myoemg.analyze(rec, force="grip ")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_myotonic_trials_found_at_1khz(seed):
+    # Surface EMG at 1 kHz (the lowest rate SPEC.md §6 allows): every simulated myotonic trial
+    # is called myotonic, and the after-activity reaches the end of its train within 0.35 s.
+    rec, truth = simulate_session(fs_emg=1000.0, fs_force=100.0, n_trials=4, pattern="steady",
+                                  seed=seed)
+    res = myoemg.analyze(rec)
+    assert res.trials.myotonic.all()
+    ends = truth.discharges.groupby("trial").end_s.max().to_numpy() - truth.trials.release_s
+    np.testing.assert_allclose(res.trials.after_activity_s, ends, atol=0.35)

@@ -52,7 +52,8 @@ def detect_discharges(emg, *, fs, ch_names=None, search_s=None, electrode="surfa
                       crd_rate_hz=(5.0, 150.0), crd_max_isi_cv2=0.05, crd_max_modulation=0.15,
                       crd_min_similarity=0.9, crd_min_edge_frac=0.5,
                       fibrillation_max_phases=3, neuromyotonic_rate_hz=(150.0, 300.0),
-                      min_mains_locking=0.7, min_mains_fraction=0.7, soft_margin=0.25,
+                      min_mains_locking=0.7, min_mains_fraction=0.7, strict_mains_locking=0.9,
+                      soft_margin=0.25,
                       track=False, track_threshold=2.5, track_tolerance=0.25, track_max_misses=3,
                       track_min_corr=0.7, track_max_amplitude_ratio=1.5):
     """Find repetitive discharge trains in EMG and classify each one (SPEC.md §5).
@@ -148,6 +149,14 @@ def detect_discharges(emg, *, fs, ch_names=None, search_s=None, electrode="surfa
         Concentration of the spike times on a few phases of the 50/60 Hz cycle (0–1, see
         ``mains_locking``) from which a train of ≥ 10 spikes may be mains residue (ours: 0.7).
         SPEC.md §6: mains at 50 or 60 Hz and harmonics.
+    strict_mains_locking : float
+        Locking to the mains cycle from which a train of ≥ 10 spikes whose rate changes
+        (``rate_modulation`` ≥ ``min_rate_modulation``) is mains-related whatever its waveform
+        (ours: 0.9): a biological train whose rate waxes and wanes drifts through the cycle
+        (locking near 0); one that keeps the phase of 50/60 Hz while its apparent rate changes
+        is hum, or hum riding on activity (found on a real single-motor-unit recording). A
+        constant-rate train (a CRD at 40 Hz) may lock by arithmetic alone and is not judged
+        by this rule.
     min_mains_fraction : float
         Fraction of the median waveform's energy (± one mains cycle) explained by 50 or 60 Hz
         and its first harmonics from which the train is hum (ours: 0.7; a brief potential
@@ -223,7 +232,8 @@ def detect_discharges(emg, *, fs, ch_names=None, search_s=None, electrode="surfa
     1. **artefact**: potentials longer than ``max_potential_ms`` (SPEC.md §5: nothing in the
        table lasts more than 20 ms), or mains
        hum: ≥ 10 spikes phase-locked to the mains cycle (``mains_locking`` ≥ 0.7) whose
-       median waveform is a sum of mains harmonics (``mains_fraction`` ≥ 0.7) (SPEC.md §6;
+       median waveform is a sum of mains harmonics (``mains_fraction`` ≥ 0.7), or ≥ 10 spikes
+       locked to it while their apparent rate changes (``mains_locking`` ≥ 0.9) (SPEC.md §6;
        ours).
     2. **neuromyotonic**: median rate in ``neuromyotonic_rate_hz`` (150–300 Hz, SPEC.md §5),
        ≥ ``myotonic_min_spikes`` spikes, similar potentials, one generator (locally regular
@@ -285,6 +295,7 @@ def detect_discharges(emg, *, fs, ch_names=None, search_s=None, electrode="surfa
         crd_min_similarity=crd_min_similarity, crd_min_edge_frac=crd_min_edge_frac,
         fibrillation_max_phases=fibrillation_max_phases,
         neuromyotonic_rate_hz=neuromyotonic_rate_hz, min_mains_locking=min_mains_locking,
+        strict_mains_locking=strict_mains_locking,
         min_mains_fraction=min_mains_fraction, soft_margin=soft_margin,
     )
     weak = None
@@ -804,7 +815,7 @@ def classify_train(f, *, myotonic_rate_hz, myotonic_min_spikes, min_rate_modulat
                    fibrillation_rate_hz, fibrillation_max_isi_cv2, crd_rate_hz,
                    crd_max_isi_cv2, crd_max_modulation, crd_min_similarity, crd_min_edge_frac,
                    fibrillation_max_phases, neuromyotonic_rate_hz, min_mains_locking,
-                   min_mains_fraction, soft_margin):
+                   strict_mains_locking, min_mains_fraction, soft_margin):
     """Name the kind of one train from its features; see :func:`detect_discharges` Notes.
 
     Returns
@@ -818,9 +829,11 @@ def classify_train(f, *, myotonic_rate_hz, myotonic_min_spikes, min_rate_modulat
     rate = f["rate_median_hz"]
     scores = {}
     too_long = _above(f["spike_duration_ms"], max_potential_ms, m)
-    hum = min(_above(f["mains_locking"], min_mains_locking, 0.1),
-              _above(f["mains_fraction"], min_mains_fraction, 0.1),
-              _above(f["n_spikes"], 9.5, 0.1))
+    hum = min(_above(f["n_spikes"], 9.5, 0.1),
+              max(min(_above(f["mains_locking"], min_mains_locking, 0.1),
+                      _above(f["mains_fraction"], min_mains_fraction, 0.1)),
+                  min(_above(f["mains_locking"], strict_mains_locking, 0.05),
+                      _above(f["rate_modulation"], min_rate_modulation, m))))
     scores["artefact"] = max(too_long, hum)
     many = _above(f["n_spikes"], myotonic_min_spikes - 0.5, 0.1)
     similar = _above(f["waveform_similarity"], min_similarity, m)
