@@ -4,27 +4,21 @@ from __future__ import annotations
 
 import myoemg
 
+from ._common import add_recording_arguments, read_recording
+
 _SHOW = ["trial", "onset_s", "release_s", "peak_force_n", "rt90_5_s", "rt90_50_s", "rt50_5_s",
          "relaxed", "after_activity_s", "myotonic", "discharge_count"]
 
 
 def add_arguments(parser):
-    parser.add_argument("recording", help="EMG/force recording (EDF, BDF, CSV, ...)")
-    parser.add_argument("--force", dest="force_file", metavar="FORCE_FILE",
-                        help="separate dynamometer file (CSV/TSV) to align with the recording")
-    parser.add_argument("--emg", action="append", metavar="NAME",
-                        help="EMG channel to analyse (repeat for several)")
-    parser.add_argument("--force-channel", metavar="NAME", help="force channel name")
-    parser.add_argument("--electrode", choices=["surface", "needle"],
-                        help="EMG electrode type (default: from the file, else surface)")
+    add_recording_arguments(parser)
     parser.add_argument("--no-discharges", action="store_true",
                         help="skip myotonic-discharge detection")
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
 
 
 def run(args):
-    rec = myoemg.read(args.recording, force=args.force_file, force_channel=args.force_channel,
-                      emg=args.emg)
+    rec = read_recording(args)
     result = myoemg.analyze(rec, electrode=args.electrode, detect=not args.no_discharges)
     paths = result.save(args.out)
     if not args.quiet:

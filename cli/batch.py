@@ -20,6 +20,8 @@ import sys
 
 import myoemg
 
+from ._common import add_channel_arguments
+
 
 def add_arguments(parser):
     parser.add_argument("inputs", nargs="+", metavar="INPUT",
@@ -39,11 +41,7 @@ def add_arguments(parser):
                         help="do not pair separate force files (force from inside each file)")
     parser.add_argument("--include-text", action="store_true",
                         help="also take .csv/.tsv/.txt exports found in folders as recordings")
-    parser.add_argument("--emg", action="append", metavar="NAME",
-                        help="EMG channel to analyse (repeat for several)")
-    parser.add_argument("--force-channel", metavar="NAME", help="force channel name")
-    parser.add_argument("--electrode", choices=["surface", "needle"],
-                        help="EMG electrode type (default: from each file, else surface)")
+    add_channel_arguments(parser, each_file=True)
     parser.add_argument("--no-discharges", action="store_true",
                         help="skip myotonic-discharge detection")
     parser.add_argument("--no-report", action="store_true",

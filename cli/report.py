@@ -10,16 +10,11 @@ from pathlib import Path
 
 import myoemg
 
+from ._common import add_recording_arguments, read_recording
+
 
 def add_arguments(parser):
-    parser.add_argument("recording", help="EMG/force recording (EDF, BDF, CSV, ...)")
-    parser.add_argument("--force", dest="force_file", metavar="FORCE_FILE",
-                        help="separate dynamometer file (CSV/TSV) to align with the recording")
-    parser.add_argument("--emg", action="append", metavar="NAME",
-                        help="EMG channel to analyse (repeat for several)")
-    parser.add_argument("--force-channel", metavar="NAME", help="force channel name")
-    parser.add_argument("--electrode", choices=["surface", "needle"],
-                        help="EMG electrode type (default: from the file, else surface)")
+    add_recording_arguments(parser)
     parser.add_argument("--uln", type=float, metavar="SECONDS",
                         help="upper limit of normal of RT90-5 for your device, in s")
     parser.add_argument("--device-type", choices=["qma", "commercial", "simulated"],
@@ -31,8 +26,7 @@ def add_arguments(parser):
 
 
 def run(args):
-    rec = myoemg.read(args.recording, force=args.force_file, force_channel=args.force_channel,
-                      emg=args.emg, keep_identifiers=args.identify)
+    rec = read_recording(args, keep_identifiers=args.identify)
     grading = {}
     if args.uln is not None:
         grading["uln_rt90_5_s"] = args.uln

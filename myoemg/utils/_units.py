@@ -46,9 +46,10 @@ def to_si(unit):
 
 
 def si_factor(unit, expected):
-    """Factor that converts ``unit`` to ``expected`` ('V' or 'N'); :class:`UnitError` if it cannot."""
+    """Factor converting ``unit`` to ``expected`` ('V' or 'N'); :class:`UnitError` if none."""
     si, factor = to_si(unit)
     if si != expected:
         known = sorted({k for k, (s, _) in _UNITS.items() if s == expected})
-        raise UnitError(f"unit {unit!r} cannot be converted to {expected}; known units are {known}.")
+        raise UnitError(f"unit {unit!r} cannot be converted to {expected}; known units are "
+                        f"{known}.")
     return factor
