@@ -28,7 +28,7 @@ from .quality import (
     usable_emg,
 )
 from .recording import Recording
-from .signal import EMG_BAND_HZ, FORCE_LOWPASS_HZ, clean_emg, moving_rms
+from .signal import EMG_BANDS_HZ, FORCE_LOWPASS_HZ, clean_emg, moving_rms
 from .utils import (
     ChannelError,
     NoTrialsError,
@@ -46,7 +46,6 @@ TRIAL_TABLE_COLUMNS = ["trial", "onset_s", "release_s", "peak_s", "peak_force_n"
                        "rt90_5_s", "rt90_50_s", "rt50_5_s", "relaxed", "t90_s", "t50_s", "t5_s",
                        "window_end_s", "after_activity_s", "myotonic", "discharge_count",
                        *QUALITY_TRIAL_COLUMNS]  # quality: see myoemg.quality.trial_quality
-NEEDLE_BAND_HZ = (10.0, 10_000.0)  # SPEC.md §6: needle EMG about 10 Hz–10 kHz
 
 
 @dataclass
@@ -245,8 +244,7 @@ def analyze(recording, *, emg=None, force=None, electrode=None, detect=True,
         rec = rec.set_roles(emg=emg, force=force)
     electrode = electrode or rec.metadata.get("electrode") or "surface"
     check_option("electrode", electrode, ("surface", "needle"))
-    band = tuple(band_hz) if band_hz is not None else (
-        NEEDLE_BAND_HZ if electrode == "needle" else EMG_BAND_HZ)
+    band = tuple(band_hz) if band_hz is not None else EMG_BANDS_HZ[electrode]
     # Quality (myoemg.quality): short NaN gaps filled and flagged, long ones refused; EMG too
     # slow to be raw EMG set aside; flags go to summary["quality"] and the trials table.
     rec, quality = check_recording(rec, electrode=electrode)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..signal.filters import clean_emg
+from ..signal.filters import EMG_BANDS_HZ, clean_emg
 from ..signal.spikes import detect_spikes
 from ..utils import as_2d, check_option, logger, validate_fs, verbose
 
@@ -32,9 +32,8 @@ DISCHARGE_COLUMNS = [
     "n_missed", "kind", "score",
 ]
 
-#: Pass bands by electrode, Hz (SPEC.md §6: surface 20–450 Hz; needle about 10 Hz–10 kHz,
-#: the upper edge kept below 0.45·fs by the filter).
-BANDS_HZ = {"surface": (20.0, 450.0), "needle": (10.0, 10_000.0)}
+#: Pass bands by electrode, Hz (SPEC.md §6), shared with the pipeline's envelope.
+BANDS_HZ = EMG_BANDS_HZ
 
 _MAINS_HZ = (50.0, 60.0)
 

@@ -16,7 +16,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from ..signal import FORCE_LOWPASS_HZ, clean_emg, lowpass, moving_rms
+from ..signal import EMG_BAND_HZ, FORCE_LOWPASS_HZ, clean_emg, lowpass, moving_rms
 from ..utils import SignalQualityError, check_option, logger, verbose
 from . import rules as R
 from .checks import (
@@ -136,8 +136,8 @@ def _check_emg(ch, electrode, flags):
                            "(removed by fitting; check the electrodes and ground)", value=frac))
     envelope = None
     if np.isfinite(frac) and frac > R.MAINS_MAX_FRAC:  # judge the SNR without the hum
-        envelope = moving_rms(clean_emg(x, fs=ch.fs, band_hz=(20.0, min(450.0, 0.45 * ch.fs)),
-                                        mains_hz=f0), fs=ch.fs, window_s=0.05)
+        envelope = moving_rms(clean_emg(x, fs=ch.fs, band_hz=EMG_BAND_HZ, mains_hz=f0),
+                              fs=ch.fs, window_s=0.05)
     snr = emg_snr_db(x, fs=ch.fs, envelope=envelope)
     if np.isfinite(snr) and snr < R.EMG_MIN_SNR_DB:
         flags.append(_flag(ch, "low_snr",

@@ -3,6 +3,7 @@
 from .crossings import level_crossings
 from .filters import (
     EMG_BAND_HZ,
+    EMG_BANDS_HZ,
     FORCE_LOWPASS_HZ,
     bandpass,
     clean_emg,
@@ -13,5 +14,6 @@ from .filters import (
     remove_mains,
 )
 
-__all__ = ["EMG_BAND_HZ", "FORCE_LOWPASS_HZ", "bandpass", "clean_emg", "detect_mains",
-           "emg_envelope", "level_crossings", "lowpass", "moving_rms", "remove_mains"]
+__all__ = ["EMG_BAND_HZ", "EMG_BANDS_HZ", "FORCE_LOWPASS_HZ", "bandpass", "clean_emg",
+           "detect_mains", "emg_envelope", "level_crossings", "lowpass", "moving_rms",
+           "remove_mains"]

@@ -14,6 +14,9 @@ from ..utils import check_option, logger, validate_fs
 
 #: Default surface-EMG band, Hz: 20–450 Hz (SPEC.md §6; SENIAM, Merletti 1999, De Luca 2010).
 EMG_BAND_HZ = (20.0, 450.0)
+#: Default EMG band by electrode, Hz (SPEC.md §6: surface 20–450 Hz; needle about 10 Hz–10 kHz).
+#: Upper edges are kept below 0.45·fs by the filters.
+EMG_BANDS_HZ = {"surface": EMG_BAND_HZ, "needle": (10.0, 10_000.0)}
 #: Default force low-pass before level crossings, Hz (SPEC.md §2, §6: "~10–20 Hz", ours: 15 Hz).
 FORCE_LOWPASS_HZ = 15.0
 
