@@ -13,7 +13,7 @@ import copy
 import json
 import re
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import datetime, timezone
 from fractions import Fraction
 
 import numpy as np
@@ -134,7 +134,7 @@ class Recording:
     channels : list of Channel
         The signals. Names must be unique.
     start_time : datetime | None
-        Wall-clock time of the first sample (time zone aware, UTC if unknown).
+        Wall-clock time of the first sample; a naive datetime is taken as UTC.
     events : DataFrame | None
         Columns ``onset_s``, ``duration_s``, ``description``; times in seconds from the start.
     metadata : dict | None
@@ -159,7 +159,7 @@ class Recording:
             raise ChannelError(f"duplicate channel names {dupes} in {source or 'recording'}; "
                                "rename them so each channel can be picked by name.")
         self.channels = channels
-        self.start_time = start_time
+        self.start_time = as_utc(start_time)
         if events is None:
             events = pd.DataFrame({c: pd.Series(dtype=float if c != "description" else object)
                                    for c in EVENT_COLUMNS})
@@ -360,7 +360,7 @@ class Recording:
         }})
         raw = mne.io.RawArray(data, info, verbose=False)
         if self.start_time is not None:
-            raw.set_meas_date(_as_utc(self.start_time))
+            raw.set_meas_date(self.start_time)
         if len(self.events):
             raw.set_annotations(mne.Annotations(
                 self.events["onset_s"].to_numpy(float), self.events["duration_s"].to_numpy(float),
@@ -433,10 +433,11 @@ class Recording:
         return f"<Recording {self.duration_s:.2f} s: {parts}>"
 
 
-def _as_utc(when):
-    if when.tzinfo is None:
-        return when.replace(tzinfo=timezone.utc)
-    return when
+def as_utc(when):
+    """Return a time-zone aware datetime (UTC when none is given), or None for anything else."""
+    if isinstance(when, datetime):
+        return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return None
 
 
 def _saved_layout(description):

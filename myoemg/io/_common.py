@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -105,15 +104,6 @@ def file_sha256(path):
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
-
-
-def as_utc(when):
-    """Return a time-zone aware datetime (UTC when the file gives no zone), or None."""
-    if when is None:
-        return None
-    if isinstance(when, datetime):
-        return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
-    return None
 
 
 def make_events(onsets, durations=None, descriptions=None):
@@ -272,7 +262,7 @@ def build_recording(path, raws, *, start_time=None, events=None, metadata=None,
         logger.info("%s: dropped identifying header fields %s (keep_identifiers=False)",
                     source, sorted(ident))
         ident = {}
-    rec = Recording(channels, start_time=as_utc(start_time), events=events, metadata=meta,
+    rec = Recording(channels, start_time=start_time, events=events, metadata=meta,
                     identifiers=ident, source=source, conversions=conversions)
     logger.info("Read %s: %s", source,
                 ", ".join(f"{c.name!r} {c.kind} {c.fs:g} Hz {c.unit}" for c in channels))

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..recording import as_utc
 from ..utils import RecordingError, soft_import
-from ._common import RawChannel, as_utc, build_recording, check_path, make_events, reading
+from ._common import RawChannel, build_recording, check_path, make_events, reading
 
 
 def read_biopac(path, *, emg=None, force_channel=None, force_unit=None, force_calibration=None,

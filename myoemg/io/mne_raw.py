@@ -10,9 +10,9 @@ voltages in volts; other channels keep the unit the file gave, when MNE kept it.
 
 from __future__ import annotations
 
-from ..recording import Recording, _saved_layout
+from ..recording import Recording, _saved_layout, as_utc
 from ..utils import RecordingError
-from ._common import RawChannel, as_utc, build_recording, make_events
+from ._common import RawChannel, build_recording, make_events
 
 _OTHER_TYPES = {"eog", "ecg", "resp", "stim", "seeg", "ecog", "dbs", "mag", "grad",
                 "ref_meg", "hbo", "hbr", "fnirs_cw_amplitude", "syst", "gsr", "temperature",

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
+from ..recording import as_utc
 from ..utils import RecordingError, soft_import
-from ._common import RawChannel, as_utc, build_recording, check_path, reading
+from ._common import RawChannel, build_recording, check_path, reading
 
 _MUSCLE = re.compile(r"placed in (?:the )?([a-z ]+?) muscle", re.I)
 
