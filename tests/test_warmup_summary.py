@@ -16,16 +16,16 @@ DM1 = [2.5, 1.31, 0.96, 0.85, 0.82, 0.80]  # Logigian 2005-like course (SPEC.md 
 def test_numbers_of_a_dm1_course():
     s = warmup_summary(DM1, rt50_5_s=np.array(DM1) * 0.8, peak_force_n=[300, 298, 301, 299,
                                                                          297, 300])
-    r = s["rt90_5"]
-    assert r["first_s"] == 2.5 and r["last_s"] == 0.8 and r["min_s"] == 0.8
-    assert r["warmup_s"] == pytest.approx(1.7)
-    assert r["warmup_pct"] == pytest.approx(68.0)
-    assert r["share_trial_1_2"] == pytest.approx((2.5 - 1.31) / 1.7)  # 70 %
+    r = s.rt90_5
+    assert r.first_s == 2.5 and r.last_s == 0.8 and r.min_s == 0.8
+    assert r.warmup_s == pytest.approx(1.7)
+    assert r.warmup_pct == pytest.approx(68.0)
+    assert r.share_trial_1_2 == pytest.approx((2.5 - 1.31) / 1.7)  # 70 %
     # final level = median of the last 3 = 0.82; tolerance max(20 % x 0.82, 0.1) = 0.164 s
-    assert r["plateau_s"] == pytest.approx(0.82) and r["plateau_trial"] == 3
-    assert s["rt50_5"]["warmup_pct"] == pytest.approx(68.0)
-    assert s["peak_force"]["change_n"] == 0.0
-    assert s["pattern"] == "warm-up" and "definitions" in s
+    assert r.plateau_s == pytest.approx(0.82) and r.plateau_trial == 3
+    assert s.rt50_5.warmup_pct == pytest.approx(68.0)
+    assert s.peak_force.change_n == 0.0
+    assert s.pattern == "warm-up" and s.definitions
 
 
 def test_exponential_fit_recovers_parameters_with_uncertainty():
@@ -33,44 +33,44 @@ def test_exponential_fit_recovers_parameters_with_uncertainty():
     rng = np.random.default_rng(0)
     rt = 0.8 + 1.7 * np.exp(-(k - 1) / 0.83) + 0.01 * rng.standard_normal(6)
     fit = warmup_curve_fit(rt)
-    assert fit["status"] == "ok" and fit["n_used"] == 6
-    assert fit["rt_inf_s"] == pytest.approx(0.8, abs=0.05)
-    assert fit["a_s"] == pytest.approx(1.7, abs=0.08)
-    assert fit["n_trials"] == pytest.approx(0.83, abs=0.1)
+    assert fit.status == "ok" and fit.n_used == 6
+    assert fit.rt_inf_s == pytest.approx(0.8, abs=0.05)
+    assert fit.a_s == pytest.approx(1.7, abs=0.08)
+    assert fit.n_trials == pytest.approx(0.83, abs=0.1)
     for key in ("rt_inf_se_s", "a_se_s", "n_trials_se"):
-        assert 0 < fit[key] < 0.2
+        assert 0 < getattr(fit, key) < 0.2
     # paradoxical rise: A < 0
-    assert warmup_curve_fit(2.0 - 1.4 * np.exp(-(k - 1) / 2.0))["a_s"] < 0
+    assert warmup_curve_fit(2.0 - 1.4 * np.exp(-(k - 1) / 2.0)).a_s < 0
 
 
 def test_fit_needs_four_relaxed_trials():
-    assert warmup_curve_fit([2.5, 1.3, 0.9])["status"] == "too few trials"
-    assert warmup_curve_fit([2.5, np.nan, 1.3, 0.9, 0.8])["n_used"] == 4
+    assert warmup_curve_fit([2.5, 1.3, 0.9]).status == "too few trials"
+    assert warmup_curve_fit([2.5, np.nan, 1.3, 0.9, 0.8]).n_used == 4
 
 
 def test_plateau_rule_and_censored_first_trial():
-    assert trials_to_plateau([0.5, 0.5, 0.5, 0.5])["trial"] == 1
-    assert trials_to_plateau([2.0, 1.0])["trial"] is None  # too few trials
+    assert trials_to_plateau([0.5, 0.5, 0.5, 0.5]).trial == 1
+    assert trials_to_plateau([2.0, 1.0]).trial is None  # too few trials
     s = warmup_summary([np.nan, 1.2, 0.9, 0.8, 0.8], lower_bound_s=[4.0, 0, 0, 0, 0])
-    assert np.isnan(s["rt90_5"]["first_s"])
-    assert s["pattern"] == "warm-up"  # the lower bound (4 s) enters the pattern rule
+    assert np.isnan(s.rt90_5.first_s)
+    assert s.pattern == "warm-up"  # the lower bound (4 s) enters the pattern rule
 
 
 def test_evidence_rule_keeps_the_trend_but_drops_the_label():
     none = warmup_pattern(DM1, myotonic_evidence=False)
-    assert none["pattern"] == "none" and none["trend"] == "warm-up"
-    assert "no myotonic evidence" in none["reason"]
-    assert warmup_pattern(DM1, myotonic_evidence=True)["pattern"] == "warm-up"
-    assert warmup_pattern(DM1)["pattern"] == "warm-up"  # not assessed: RT alone
+    assert none.pattern == "none" and none.trend == "warm-up"
+    assert "no myotonic evidence" in none.reason
+    assert warmup_pattern(DM1, myotonic_evidence=True).pattern == "warm-up"
+    assert warmup_pattern(DM1).pattern == "warm-up"  # not assessed: RT alone
     assert warmup_pattern([0.6, 0.9, 1.2, 1.5, 1.8, 2.1],
-                          myotonic_evidence=False)["pattern"] == "none"
+                          myotonic_evidence=False).pattern == "none"
 
 
 def test_steady_myotonia_with_jitter_is_none():
     rng = np.random.default_rng(3)
     for _ in range(20):
         rts = 1.5 * (1 + 0.05 * rng.uniform(-1, 1, 6))
-        assert warmup_pattern(rts, myotonic_evidence=True)["pattern"] == "none"
+        assert warmup_pattern(rts, myotonic_evidence=True).pattern == "none"
 
 
 # -- full simulate_session + analyze: the confusion table -----------------------------------------
@@ -89,8 +89,8 @@ def confusion():
     rows = []
     for (p, slow, seed), (summary, _, _, _) in zip(CASES, results, strict=True):
         rows.append({"simulated": p + (", slow let-go" if slow else ""), "seed": seed,
-                     "label": summary["pattern"], "trend": summary["warmup"]["trend"],
-                     "evidence": summary["myotonic_evidence"]})
+                     "label": summary.pattern, "trend": summary.warmup.trend,
+                     "evidence": summary.myotonic_evidence})
     return pd.DataFrame(rows)
 
 

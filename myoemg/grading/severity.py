@@ -34,6 +34,7 @@ import math
 import numpy as np
 
 from ..metrics.warmup import trials_to_plateau
+from ..results import Grade, GradeNumbers, Uln
 
 #: Label carried by every grade (SPEC.md §4).
 DISCLAIMER = "research use; not a validated clinical scale"
@@ -90,7 +91,7 @@ def resolve_uln(*, uln_rt90_5_s=None, device_type=None, device=None):
 
     Returns
     -------
-    uln : dict
+    uln : Uln
         ``uln_s``, ``device_type`` and ``source`` (the derivation in words).
     """
     if uln_rt90_5_s is not None:
@@ -98,22 +99,21 @@ def resolve_uln(*, uln_rt90_5_s=None, device_type=None, device=None):
         if not (math.isfinite(uln) and uln > 0):
             raise ValueError(f"uln_rt90_5_s must be a positive number of seconds, got "
                              f"{uln_rt90_5_s!r}.")
-        return {"uln_s": uln, "device_type": device_type or "given",
-                "source": "given by the user (uln_rt90_5_s)"}
+        return Uln(uln, device_type or "given", "given by the user (uln_rt90_5_s)")
     if device_type is None:
         name = str(device or "").lower()
         device_type = ("simulated" if "sim" in name else "qma" if "qma" in name
                        else "commercial" if "commercial" in name else None)
     if device_type is None:
         d = DEVICE_ULN[DEFAULT_DEVICE]
-        return {"uln_s": d["uln_s"], "device_type": DEFAULT_DEVICE,
-                "source": (f"device {device!r} not recognised: the {DEFAULT_DEVICE} default is "
-                           f"used ({d['derivation']}) - pass uln_rt90_5_s for your device")}
+        return Uln(d["uln_s"], DEFAULT_DEVICE,
+                   f"device {device!r} not recognised: the {DEFAULT_DEVICE} default is used "
+                   f"({d['derivation']}) - pass uln_rt90_5_s for your device")
     if device_type not in DEVICE_ULN:
         raise ValueError(f"unknown device_type {device_type!r}; use one of "
                          f"{sorted(DEVICE_ULN)} or pass uln_rt90_5_s.")
     d = DEVICE_ULN[device_type]
-    return {"uln_s": d["uln_s"], "device_type": device_type, "source": d["derivation"]}
+    return Uln(d["uln_s"], device_type, d["derivation"])
 
 
 def _points(multiple, cutoffs):
@@ -151,12 +151,12 @@ def grade_severity(rt90_5_s, *, censored=None, lower_bound_s=None, myotonic_tria
 
     Returns
     -------
-    grade : dict
+    grade : Grade
         ``grade`` (0–3, or None when not graded), ``label`` ('none', 'mild', 'moderate',
-        'marked', 'not graded'), ``text`` (one line with the disclaimer), ``reasons`` (list of
-        str), ``caveats`` (list of str), ``numbers`` (ULN, multiples, points, score, EMG and
-        force numbers), ``uln`` (:func:`resolve_uln`), ``rule`` (the rule in words) and
-        ``disclaimer`` (:data:`DISCLAIMER`).
+        'marked', 'not graded'), ``text`` (one line with the disclaimer), ``reasons``,
+        ``caveats``, ``numbers`` (:class:`~myoemg.results.GradeNumbers`: ULN, multiples,
+        points, score, EMG and force numbers), ``uln`` (:func:`resolve_uln`), ``rule`` (the
+        rule in words) and ``disclaimer`` (:data:`DISCLAIMER`).
     """
     rt = np.asarray(rt90_5_s, dtype=float)
     n = rt.size
@@ -164,7 +164,7 @@ def grade_severity(rt90_5_s, *, censored=None, lower_bound_s=None, myotonic_tria
     bound = (np.full(n, np.nan) if lower_bound_s is None
              else np.asarray(lower_bound_s, dtype=float))
     uln = resolve_uln(uln_rt90_5_s=uln_rt90_5_s, device_type=device_type, device=device)
-    u = uln["uln_s"]
+    u = uln.uln_s
     effective = np.where(cens & np.isfinite(bound), bound, rt)
     reasons, caveats = [], []
     numbers = {"uln_rt90_5_s": u, "n_trials": int(n), "n_censored": int(cens.sum())}
@@ -172,7 +172,7 @@ def grade_severity(rt90_5_s, *, censored=None, lower_bound_s=None, myotonic_tria
     if np.isfinite(effective).any():
         worst_i = int(np.nanargmax(effective))
         worst = float(effective[worst_i])
-        plateau = trials_to_plateau(effective)["level_s"]
+        plateau = trials_to_plateau(effective).level_s
         if not math.isfinite(plateau):
             plateau = float(np.nanmedian(effective[-int(np.ceil(n / 2)):]))
     else:
@@ -247,7 +247,7 @@ def grade_severity(rt90_5_s, *, censored=None, lower_bound_s=None, myotonic_tria
         if min_peak_force_n is not None and math.isfinite(pmax) and pmax < min_peak_force_n:
             caveats.append(f"largest peak force {pmax:.0f} N is below {min_peak_force_n:g} N: "
                            "a weak or submaximal grip; relaxation times may not be comparable")
-    rule = (f"multiple of ULN (RT90-5 ULN {u:g} s, {uln['device_type']}) of the worst trial and "
+    rule = (f"multiple of ULN (RT90-5 ULN {u:g} s, {uln.device_type}) of the worst trial and "
             f"of the plateau each score points: <= {cutoffs_uln[0]:g}x 0, <= {cutoffs_uln[1]:g}x "
             f"1, <= {cutoffs_uln[2]:g}x 2, above 3; score = sum; grade 0 none (score 0), 1 mild "
             f"(>= {grade_bounds[0]}), 2 moderate (>= {grade_bounds[1]}), 3 marked "
@@ -255,6 +255,6 @@ def grade_severity(rt90_5_s, *, censored=None, lower_bound_s=None, myotonic_tria
             "relaxation without myotonic discharges on an examined EMG is not graded; "
             "after-activity and peak force are reported, not scored (ours; SPEC.md §4)")
     head = f"grade {grade} ({label})" if grade is not None else "not graded"
-    return {"grade": grade, "label": label, "text": f"{head} - {DISCLAIMER}",
-            "reasons": reasons, "caveats": caveats, "numbers": numbers, "uln": uln,
-            "rule": rule, "disclaimer": DISCLAIMER}
+    return Grade(grade=grade, label=label, text=f"{head} - {DISCLAIMER}",
+                 reasons=tuple(reasons), caveats=tuple(caveats),
+                 numbers=GradeNumbers(**numbers), uln=uln, rule=rule, disclaimer=DISCLAIMER)

@@ -7,6 +7,7 @@ code of the warning and error flags.
 
 from __future__ import annotations
 
+from ..results import QualityReport
 from . import rules as R
 
 #: Most stretches listed per channel and code in :func:`quality_summary` (the count is kept).
@@ -49,7 +50,7 @@ def quality_summary(flags):
 
     Returns
     -------
-    summary : dict
+    summary : QualityReport
         ``worst_severity`` ('none', 'info', 'warning' or 'error'), ``n_flags``, ``channels``
         (name -> list of flags, at most :data:`MAX_LISTED` per code with ``n_more``), ``rules``
         (code -> severity and rule, for the codes present).
@@ -69,9 +70,11 @@ def quality_summary(flags):
         if worst == "none" or order[sev] > order[worst]:
             worst = sev
     present = list(dict.fromkeys(flags["code"])) if len(flags) else []
-    return {"worst_severity": worst, "n_flags": int(len(flags)), "channels": channels,
-            "rules": {c: {"severity": R.RULES[c][0], "rule": R.RULES[c][2]} for c in present},
-            "trial_rules": {c: R.RULES[c][2] for c in ("force_no_return", "no_emg_for_trial")}}
+    return QualityReport(
+        worst_severity=worst, n_flags=int(len(flags)), channels=channels,
+        rules={c: {"severity": R.RULES[c][0], "rule": R.RULES[c][2]} for c in present},
+        trial_rules={c: R.RULES[c][2] for c in ("force_no_return", "no_emg_for_trial")},
+        flags=flags)
 
 
 __all__ = ["MAX_LISTED", "flag_notes", "quality_summary"]

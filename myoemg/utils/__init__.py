@@ -16,7 +16,7 @@ from ._errors import (
     UnsupportedFormatError,
     exit_code,
 )
-from ._files import atomic_path, write_text_atomic
+from ._files import atomic_path, check_not_input, protect_inputs, write_text_atomic
 from ._logging import logger, use_log_level, verbose
 from ._units import (
     KGF_N,
@@ -35,6 +35,7 @@ __all__ = [
     "EXIT_CODES", "INTERNAL_ERROR", "INTERRUPTED", "USAGE_ERROR", "exit_code",
     "ChannelError", "MyoemgError", "NoTrialsError", "OutputError",
     "RecordingError", "SignalQualityError", "UnitError", "UnsupportedFormatError",
-    "as_2d", "atomic_path", "check_option", "logger", "missing_channel", "soft_import",
+    "as_2d", "atomic_path", "check_not_input", "check_option", "logger", "missing_channel",
+    "protect_inputs", "soft_import",
     "suggest", "use_log_level", "validate_fs", "verbose", "write_text_atomic",
 ]
