@@ -18,8 +18,9 @@ import pandas as pd
 from ._version import __version__
 from .detect.discharges import DISCHARGE_COLUMNS, detect_discharges
 from .detect.trials import find_trials
-from .grading import grade_severity
+from .grading import grade_severity, resolve_uln
 from .metrics import after_activity, relaxation_times, warmup_summary
+from .metrics.letgo import letgo_emg_ratio, voluntary_letgo
 from .quality import (
     QUALITY_TRIAL_COLUMNS,
     check_recording,
@@ -42,7 +43,8 @@ from .utils import (
 #: Columns of ``Analysis.trials`` (and ``trials.csv``), in order.
 TRIAL_TABLE_COLUMNS = ["trial", "onset_s", "release_s", "peak_s", "peak_force_n", "baseline_n",
                        "rt90_5_s", "rt90_50_s", "rt50_5_s", "relaxed", "t90_s", "t50_s", "t5_s",
-                       "window_end_s", "after_activity_s", "myotonic", "discharge_count",
+                       "window_end_s", "after_activity_s", "letgo_emg_ratio", "myotonic",
+                       "discharge_count",
                        *QUALITY_TRIAL_COLUMNS]  # quality: see myoemg.quality.trial_quality
 
 
@@ -183,10 +185,11 @@ def _force_trials(rec, force_ch, lowpass_hz, threshold_frac, min_hold_s):
 
 
 class _EmgResult:
-    """What the EMG step returns: after-activity per trial, discharges, notes."""
+    """What the EMG step returns: after-activity and let-go ratio per trial, discharges, notes."""
 
-    def __init__(self, after_activity_s, discharges, notes):
+    def __init__(self, after_activity_s, letgo_ratio, discharges, notes):
         self.after_activity_s = after_activity_s
+        self.letgo_ratio = letgo_ratio
         self.discharges = discharges
         self.notes = notes
 
@@ -194,9 +197,10 @@ class _EmgResult:
 def _emg_measures(rec, trials, *, band, mains_hz, electrode, detect):
     """After-activity and discharges after each release, from EMG cleaned once."""
     after = np.full(len(trials), np.nan)
+    letgo = np.full(len(trials), np.nan)
     discharges = pd.DataFrame(columns=[*DISCHARGE_COLUMNS, "trial"])
     if not rec.emg:
-        return _EmgResult(after, discharges,
+        return _EmgResult(after, letgo, discharges,
                           ["no EMG channel: discharges and after-activity not measured"])
     data, fs_emg, names = rec.get_data("emg")
     t0 = rec.emg[0].start_s
@@ -209,16 +213,19 @@ def _emg_measures(rec, trials, *, band, mains_hz, electrode, detect):
                                         window_end_s=trials["window_end_s"] - t0,
                                         rest_windows_s=rest, envelope=env)
         after = _row_nanmax(per_channel)  # longest over channels
+        letgo = _row_nanmax(letgo_emg_ratio(env, fs=fs_emg, release_s=trials["release_s"] - t0,
+                                            t50_s=trials["t50_s"] - t0))
     if detect:
         discharges = _discharges(cleaned, fs_emg, names, t0, trials, electrode)
         after = _extend_by_discharges(trials, discharges, after)
-    return _EmgResult(after, discharges, [])
+    return _EmgResult(after, letgo, discharges, [])
 
 
 def _trial_table(trials, emg_result, flags, force_ch, emg_chans, detect):
     """The trials table: relaxation, EMG measures and quality columns, in contract order."""
     trials = trials.copy()
     trials["after_activity_s"] = emg_result.after_activity_s
+    trials["letgo_emg_ratio"] = emg_result.letgo_ratio
     counts = _myotonic_counts(trials, emg_result.discharges)
     trials["discharge_count"] = counts
     trials["myotonic"] = counts > 0
@@ -292,14 +299,21 @@ def _session_numbers(trials, discharges, *, emg_assessed, device, grading):
     # Myotonic evidence: True/False only when the EMG was examined by the detector.
     evidence = bool(len(myo) > 0) if emg_assessed else None
     peak = trials["peak_force_n"].to_numpy(float)
+    grade_kw = dict(grading or {})
+    uln = resolve_uln(uln_rt90_5_s=grade_kw.get("uln_rt90_5_s"),
+                      device_type=grade_kw.get("device_type"), device=device)
+    prolonged = np.where(relaxed, rt, lower_bound) > uln.uln_s
+    voluntary = (voluntary_letgo(trials["letgo_emg_ratio"].to_numpy(float), prolonged)
+                 if evidence is False else None)
     warm = warmup_summary(rt, rt90_50_s=trials["rt90_50_s"].to_numpy(float),
                           rt50_5_s=trials["rt50_5_s"].to_numpy(float), peak_force_n=peak,
                           censored=~relaxed, lower_bound_s=lower_bound,
-                          myotonic_evidence=evidence)
+                          myotonic_evidence=evidence, voluntary_letgo=voluntary)
     grade = grade_severity(rt, censored=~relaxed, lower_bound_s=lower_bound,
                            myotonic_trials=myotonic_trials if emg_assessed else None,
+                           voluntary_letgo=voluntary,
                            after_activity_s=trials["after_activity_s"].to_numpy(float),
-                           peak_force_n=peak, device=device, **(grading or {}))
+                           peak_force_n=peak, device=device, **grade_kw)
     return dict(
         n_trials=int(len(trials)), n_relaxed=int(relaxed.sum()),
         myotonic_evidence=evidence, warmup=warm, grade=grade,

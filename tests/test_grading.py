@@ -41,8 +41,11 @@ def test_rule_numbers_and_label_are_returned():
     assert any("peak force" in r for r in g.reasons)
 
 
-def test_no_discharges_means_not_graded_when_relaxation_is_prolonged():
-    g = grade_severity(DM1, myotonic_trials=[False] * 6, uln_rt90_5_s=0.6)
+def test_no_discharges_keep_the_grade_with_a_caveat_unless_the_let_go_is_voluntary():
+    unconfirmed = grade_severity(DM1, myotonic_trials=[False] * 6, uln_rt90_5_s=0.6)
+    assert unconfirmed.grade == grade_severity(DM1, uln_rt90_5_s=0.6).grade
+    assert "EMG did not confirm myotonia" in unconfirmed.text
+    g = grade_severity(DM1, myotonic_trials=[False] * 6, voluntary_letgo=True, uln_rt90_5_s=0.6)
     assert g.grade is None and g.label == "not graded"
     healthy = grade_severity([0.25, 0.3, 0.22], myotonic_trials=[False] * 3, uln_rt90_5_s=0.6)
     assert healthy.grade == 0

@@ -56,14 +56,19 @@ def test_plateau_rule_and_censored_first_trial():
     assert s.pattern == "warm-up"  # the lower bound (4 s) enters the pattern rule
 
 
-def test_evidence_rule_keeps_the_trend_but_drops_the_label():
-    none = warmup_pattern(DM1, myotonic_evidence=False)
-    assert none.pattern == "none" and none.trend == "warm-up"
-    assert "no myotonic evidence" in none.reason
+def test_evidence_rule_keeps_the_label_unless_the_emg_shows_a_voluntary_let_go():
+    """Issue 11: a missed detection must not turn a warm-up into 'none'."""
+    unconfirmed = warmup_pattern(DM1, myotonic_evidence=False)
+    assert unconfirmed.pattern == "warm-up" and "EMG did not confirm myotonia" in unconfirmed.reason
+    voluntary = warmup_pattern(DM1, myotonic_evidence=False, voluntary_letgo=True)
+    assert voluntary.pattern == "none" and voluntary.trend == "warm-up"
+    assert "slow voluntary let-go" in voluntary.reason
     assert warmup_pattern(DM1, myotonic_evidence=True).pattern == "warm-up"
     assert warmup_pattern(DM1).pattern == "warm-up"  # not assessed: RT alone
-    assert warmup_pattern([0.6, 0.9, 1.2, 1.5, 1.8, 2.1],
-                          myotonic_evidence=False).pattern == "none"
+    rising = [0.6, 0.9, 1.2, 1.5, 1.8, 2.1]
+    assert warmup_pattern(rising, myotonic_evidence=False).pattern == "paradoxical"
+    assert warmup_pattern(rising, myotonic_evidence=False,
+                          voluntary_letgo=True).pattern == "none"
 
 
 def test_steady_myotonia_with_jitter_is_none():
@@ -75,22 +80,28 @@ def test_steady_myotonia_with_jitter_is_none():
 
 # -- full simulate_session + analyze: the confusion table -----------------------------------------
 SEEDS = (0, 1, 2)
-CASES = ([(p, False, s) for p in ("healthy", "warm-up", "paradoxical", "steady") for s in SEEDS]
-         + [(p, True, 0) for p in ("warm-up", "paradoxical")])
+#: (pattern, variant, seed): variant '' (myotonic discharges after each release), 'slow let-go'
+#: (a slow voluntary let-go, no discharges) or 'missed' (myotonic relaxation whose discharges
+#: the detector cannot see: none simulated).
+CASES = ([(p, "", s) for p in ("healthy", "warm-up", "paradoxical", "steady") for s in SEEDS]
+         + [(p, "slow let-go", 0) for p in ("warm-up", "paradoxical")]
+         + [(p, "missed", 0) for p in ("warm-up", "paradoxical")])
 EXPECTED = {"healthy": "none", "warm-up": "warm-up", "paradoxical": "paradoxical",
-            "steady": "none", "warm-up, slow let-go": "none", "paradoxical, slow let-go": "none"}
+            "steady": "none", "warm-up, slow let-go": "none", "paradoxical, slow let-go": "none",
+            "warm-up, missed": "warm-up", "paradoxical, missed": "paradoxical"}
+_VARIANT_KW = {"": {}, "slow let-go": {"slow_release": True}, "missed": {"discharges": "none"}}
 
 
 @pytest.fixture(scope="module")
 def confusion():
-    kwargs = [dict(pattern=p, slow_release=slow, seed=seed, n_trials=6, rest_s=5.0)
-              for p, slow, seed in CASES]
+    kwargs = [dict(pattern=p, seed=seed, n_trials=6, rest_s=5.0, **_VARIANT_KW[variant])
+              for p, variant, seed in CASES]
     results = run_many(kwargs)
     rows = []
-    for (p, slow, seed), (summary, _, _, _) in zip(CASES, results, strict=True):
-        rows.append({"simulated": p + (", slow let-go" if slow else ""), "seed": seed,
+    for (p, variant, seed), (summary, _, _, _) in zip(CASES, results, strict=True):
+        rows.append({"simulated": p + (f", {variant}" if variant else ""), "seed": seed,
                      "label": summary.pattern, "trend": summary.warmup.trend,
-                     "evidence": summary.myotonic_evidence})
+                     "evidence": summary.myotonic_evidence, "grade": summary.grade.text})
     return pd.DataFrame(rows)
 
 
@@ -105,3 +116,11 @@ def test_slow_let_go_has_the_trend_but_no_evidence(confusion):
     slow = confusion[confusion["simulated"].str.contains("slow")]
     assert (slow["evidence"] == False).all()  # noqa: E712 - a bool column of Python objects
     assert set(slow["trend"]) == {"warm-up", "paradoxical"}
+
+
+def test_missed_discharges_keep_the_grade_with_a_caveat(confusion):
+    missed = confusion[confusion["simulated"].str.contains("missed")]
+    assert (missed["evidence"] == False).all()  # noqa: E712
+    assert missed["grade"].str.contains("EMG did not confirm myotonia").all()
+    slow = confusion[confusion["simulated"].str.contains("slow")]
+    assert slow["grade"].str.startswith("not graded").all()

@@ -18,9 +18,11 @@ The rule, in brief (defaults)
    (``grade_bounds``).
 5. EMG evidence: myotonic discharges with a score of 0 give grade 1 'mild' (electrical myotonia
    with relaxation within the ULN). Prolonged relaxation (score > 0) when the EMG was examined
-   and holds **no** myotonic discharge is **not graded** (grade None): it is not attributed to
-   myotonia (a slow voluntary let-go prolongs relaxation too). Without EMG (not assessed) the
-   grade follows the relaxation times and says so.
+   and holds **no** myotonic discharge keeps its grade with the caveat "EMG did not confirm
+   myotonia" — a missed detection must not hide a prolonged relaxation — unless the EMG shows a
+   slow voluntary let-go (the interference fading with the force, :mod:`myoemg.metrics.letgo`):
+   then it is **not graded** (grade None), not attributed to myotonia. Without EMG (not
+   assessed) the grade follows the relaxation times and says so.
 6. After-activity (EMG activity after release) is reported beside the grade but not scored: on
    surface EMG a slow voluntary let-go prolongs it as much as myotonia does (SPEC.md §5).
 7. Peak force is reported; a largest peak below ``min_peak_force_n`` adds a caveat (a weak or
@@ -121,7 +123,8 @@ def _points(multiple, cutoffs):
 
 
 def grade_severity(rt90_5_s, *, censored=None, lower_bound_s=None, myotonic_trials=None,
-                   after_activity_s=None, peak_force_n=None, uln_rt90_5_s=None,
+                   voluntary_letgo=None, after_activity_s=None, peak_force_n=None,
+                   uln_rt90_5_s=None,
                    device_type=None, device=None, cutoffs_uln=CUTOFFS_ULN,
                    grade_bounds=GRADE_BOUNDS, min_peak_force_n=MIN_PEAK_FORCE_N):
     """Grade the severity of grip myotonia in one session (research use only).
@@ -136,6 +139,9 @@ def grade_severity(rt90_5_s, *, censored=None, lower_bound_s=None, myotonic_tria
         For censored trials, how long the force was followed after its 90 % crossing (s).
     myotonic_trials : array-like of bool, shape (n_trials,) | int | None
         Which trials hold myotonic discharges (or their number). None: EMG not assessed.
+    voluntary_letgo : bool | None
+        Whether the EMG interference fades with the force in the prolonged trials
+        (:func:`myoemg.metrics.letgo.voluntary_letgo`); None: not measured.
     after_activity_s : array-like, shape (n_trials,) | None
         EMG after-activity per trial, seconds (reported, not scored).
     peak_force_n : array-like, shape (n_trials,) | None
@@ -228,11 +234,17 @@ def grade_severity(rt90_5_s, *, censored=None, lower_bound_s=None, myotonic_tria
                                "grade 1 (electrical myotonia)")
         elif evidence is False:
             reasons.append("no myotonic discharge in any trial")
-            if grade > 0:
+            if grade > 0 and voluntary_letgo:
                 grade = None
-                reasons.append("prolonged relaxation without myotonic discharges is not "
-                               "attributed to myotonia (e.g. a slow voluntary let-go): not "
-                               "graded")
+                reasons.append("the EMG interference fades with the force (a slow voluntary "
+                               "let-go): the prolonged relaxation is not attributed to "
+                               "myotonia; not graded")
+            elif grade > 0:
+                caveats.append(
+                    "EMG did not confirm myotonia: relaxation is prolonged but no myotonic "
+                    "discharge was found" + (" and the EMG does not show a slow voluntary "
+                                             "let-go" if voluntary_letgo is False else "")
+                    + "; check the EMG by eye and ear")
         else:
             caveats.append("EMG evidence not assessed (no EMG or detection off): the grade "
                            "rests on relaxation times alone")
@@ -252,9 +264,13 @@ def grade_severity(rt90_5_s, *, censored=None, lower_bound_s=None, myotonic_tria
             f"1, <= {cutoffs_uln[2]:g}x 2, above 3; score = sum; grade 0 none (score 0), 1 mild "
             f"(>= {grade_bounds[0]}), 2 moderate (>= {grade_bounds[1]}), 3 marked "
             f"(>= {grade_bounds[2]}); myotonic discharges raise grade 0 to 1; prolonged "
-            "relaxation without myotonic discharges on an examined EMG is not graded; "
-            "after-activity and peak force are reported, not scored (ours; SPEC.md §4)")
+            "relaxation without myotonic discharges on an examined EMG keeps its grade with "
+            "the caveat 'EMG did not confirm myotonia', and is not graded when the EMG shows "
+            "a slow voluntary let-go; after-activity and peak force are reported, not scored "
+            "(ours; SPEC.md §4)")
     head = f"grade {grade} ({label})" if grade is not None else "not graded"
+    if any(c.startswith("EMG did not confirm myotonia") for c in caveats):
+        head += ", EMG did not confirm myotonia"
     return Grade(grade=grade, label=label, text=f"{head} - {DISCLAIMER}",
                  reasons=tuple(reasons), caveats=tuple(caveats),
                  numbers=GradeNumbers(**numbers), uln=uln, rule=rule, disclaimer=DISCLAIMER)

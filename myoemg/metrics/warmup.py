@@ -11,10 +11,11 @@ Two entry points, both on plain arrays in trial order:
   absolute and percent warm-up, share of the change between trials 1 and 2, trials to plateau,
   exponential fit with its uncertainty) for RT90-5, RT90-50 and RT50-5, and peak force per trial.
 
-The pattern describes **myotonia**: with ``myotonic_evidence=False`` (the EMG was examined and
-holds no myotonic discharge) a drift of the relaxation times is reported as numbers but never
-labelled warm-up or paradoxical — a slow voluntary let-go that varies from grip to grip explains it
-as well as myotonia does.
+The pattern describes **myotonia**, and a detector that misses the discharges must not hide it:
+with ``myotonic_evidence=False`` (the EMG was examined and holds no myotonic discharge) a
+warm-up or paradoxical course keeps its label with the caveat "EMG did not confirm myotonia".
+It is set aside ('none') only when the EMG shows what a slow voluntary let-go looks like — the
+interference fading with the force (``voluntary_letgo=True``, :mod:`myoemg.metrics.letgo`).
 """
 
 from __future__ import annotations
@@ -61,11 +62,15 @@ MIN_FIT_TRIALS = 4
 FIT_N_BOUNDS = (0.1, 50.0)
 
 EVIDENCE_RULE = ("the pattern describes myotonia: when the EMG was examined and holds no "
-                 "myotonic discharge in any trial (myotonic_evidence=False), a drift of the "
-                 "relaxation times is reported but not labelled warm-up or paradoxical")
+                 "myotonic discharge in any trial (myotonic_evidence=False), a warm-up or "
+                 "paradoxical course of the relaxation times keeps its label with the caveat "
+                 "'EMG did not confirm myotonia', unless the EMG interference fades with the "
+                 "force (a slow voluntary let-go, voluntary_letgo=True, "
+                 "myoemg.metrics.letgo), when it is reported but not attributed to myotonia")
 
 
-def warmup_pattern(rt_s, *, censored=None, myotonic_evidence=None, min_trials=3,
+def warmup_pattern(rt_s, *, censored=None, myotonic_evidence=None, voluntary_letgo=None,
+                   min_trials=3,
                    min_change_s=MIN_CHANGE_S, min_change_frac=MIN_CHANGE_FRAC,
                    noise_factor=NOISE_FACTOR):
     """Label the trend of relaxation times over a session.
@@ -79,9 +84,15 @@ def warmup_pattern(rt_s, *, censored=None, myotonic_evidence=None, min_trials=3,
         True where the trial did not relax within its window.
     myotonic_evidence : bool | None
         Whether the session shows myotonia on EMG (e.g. at least one myotonic discharge).
-        None (default): not assessed, the label follows the relaxation times alone. False: the
-        EMG was examined and shows no myotonia, so the label is 'none' whatever the trend
-        (``trend`` still says what the relaxation times did). True: as None.
+        None (default): not assessed, the label follows the relaxation times alone. True: as
+        None. False: the EMG was examined and shows no myotonic discharge; the label of the
+        relaxation course is kept with the caveat "EMG did not confirm myotonia" (a missed
+        detection must not hide a warm-up), unless ``voluntary_letgo`` is True.
+    voluntary_letgo : bool | None
+        Whether the EMG interference fades with the force in the prolonged trials
+        (:func:`myoemg.metrics.letgo.voluntary_letgo`): with ``myotonic_evidence=False`` such a
+        course is a slow voluntary let-go and the label is 'none' (``trend`` still says what
+        the relaxation times did). None: not measured.
     min_trials : int
         Fewer usable trials than this give 'inconclusive' (SPEC.md §3: fewer than 3).
     min_change_s, min_change_frac, noise_factor : float
@@ -151,9 +162,15 @@ def warmup_pattern(rt_s, *, censored=None, myotonic_evidence=None, min_trials=3,
         reason = f"change {change:+.2f} s is within the thresholds"
     pattern = trend
     if myotonic_evidence is False and trend in ("warm-up", "paradoxical"):
-        pattern = "none"
-        reason = (f"no myotonic evidence on EMG: the relaxation-time trend ({trend}, {reason}) "
-                  "is not attributed to myotonia (e.g. a slow voluntary let-go)")
+        if voluntary_letgo:
+            pattern = "none"
+            reason = (f"no myotonic discharge on EMG, and the EMG interference fades with the "
+                      f"force (a slow voluntary let-go): the relaxation-time trend ({trend}, "
+                      f"{reason}) is not attributed to myotonia")
+        else:
+            reason = (f"{reason}; EMG did not confirm myotonia (no myotonic discharge found"
+                      + (", and the EMG does not show a slow voluntary let-go)"
+                         if voluntary_letgo is False else ")"))
     return Pattern(pattern, trend, rule, reason, numbers, myotonic_evidence)
 
 
@@ -273,6 +290,7 @@ def _measure_summary(rt, trial, fit_min_trials, tol_frac, tol_s, min_change_s):
 
 def warmup_summary(rt90_5_s, *, rt90_50_s=None, rt50_5_s=None, peak_force_n=None,
                    censored=None, lower_bound_s=None, myotonic_evidence=None,
+                   voluntary_letgo=None,
                    plateau_tol_frac=PLATEAU_TOL_FRAC, plateau_tol_s=PLATEAU_TOL_S,
                    fit_min_trials=MIN_FIT_TRIALS, **pattern_kwargs):
     """Per-session warm-up numbers and pattern (SPEC.md §3).
@@ -289,7 +307,7 @@ def warmup_summary(rt90_5_s, *, rt90_50_s=None, rt50_5_s=None, peak_force_n=None
         True where a trial did not relax (default: where RT90-5 is NaN).
     lower_bound_s : array-like, shape (n_trials,) | None
         For censored trials, how long they were followed (s); used by the pattern rule only.
-    myotonic_evidence : bool | None
+    myotonic_evidence, voluntary_letgo : bool | None
         See :func:`warmup_pattern`.
     plateau_tol_frac, plateau_tol_s : float
         Plateau tolerance (:func:`trials_to_plateau`).
@@ -327,7 +345,7 @@ def warmup_summary(rt90_5_s, *, rt90_50_s=None, rt50_5_s=None, peak_force_n=None
         lb = np.asarray(lower_bound_s, float)
         for_pattern = np.where(cens, lb, rt)
     pat = warmup_pattern(for_pattern, censored=cens, myotonic_evidence=myotonic_evidence,
-                         **pattern_kwargs)
+                         voluntary_letgo=voluntary_letgo, **pattern_kwargs)
     min_change_s = pattern_kwargs.get("min_change_s", MIN_CHANGE_S)
     measures = {}
     for name, values in (("rt90_5", rt), ("rt90_50", rt90_50_s), ("rt50_5", rt50_5_s)):
