@@ -33,13 +33,28 @@ _SUBMODULES = ("batching", "detect", "evaluation", "export", "grading", "io", "m
 __all__ = ["__version__", *_ATTRIBUTES, *_SUBMODULES]
 
 if TYPE_CHECKING:  # what static tools and IDEs see; nothing here runs at import
-    from . import (batching, detect, evaluation, export, grading, io, metrics, pipeline,
-                   quality, recording, report, signal, sim, utils, viz)
-    from .batching import batch
-    from .io import read
-    from .pipeline import Analysis, analyze
-    from .recording import Channel, Recording
-    from .utils import MyoemgError
+    from . import (  # noqa: F401
+        batching,
+        detect,
+        evaluation,
+        export,
+        grading,
+        io,
+        metrics,
+        pipeline,
+        quality,
+        recording,
+        report,
+        signal,
+        sim,
+        utils,
+        viz,
+    )
+    from .batching import batch  # noqa: F401
+    from .io import read  # noqa: F401
+    from .pipeline import Analysis, analyze  # noqa: F401
+    from .recording import Channel, Recording  # noqa: F401
+    from .utils import MyoemgError  # noqa: F401
 
 
 def __getattr__(name):
