@@ -57,9 +57,12 @@ API_CALLS = {
 # left alone.
 _QUOTED = r"'[^']*'|\"[^\"]*\""
 _ARGUMENT = re.compile(
-    r"(?<![\w.\-])(?P<name>[a-z][a-z0-9_]*)="
+    r"(?<![\w./\\\-])(?P<name>[a-z][a-z0-9_]*)="
     rf"(?P<value><[^<>]*>|(?:{_QUOTED})(?:\|(?:{_QUOTED}))*|[A-Z][A-Z0-9_]*\b|True\b|False\b)?"
     r"(?!\w|[{(\[]|[-+.]?\d)")
+# A bare argument name in prose ("pass a negative force_calibration"): only names with an
+# underscore, which cannot be ordinary words, and not when '=' follows (handled above).
+_BARE = re.compile(r"(?<![\w./\\\-])(?P<name>[a-z][a-z0-9]*_[a-z0-9_]*)\b(?![=(\w]|\.\w)")
 _LIST = re.compile(r"[\[(][^\[\]()]*[\])]")
 
 
@@ -83,7 +86,12 @@ class Wording:
         for call, (flag, rest) in API_CALLS.items():
             if call in message and flag in self._actions:
                 message = message.replace(call, f"{flag} {rest}")
-        return _ARGUMENT.sub(self._flag, message)
+        message = _ARGUMENT.sub(self._flag, message)
+        return _BARE.sub(self._bare, message)
+
+    def _bare(self, match):
+        flag = API_FLAGS.get(match["name"])
+        return flag if isinstance(flag, str) and flag in self._actions else match[0]
 
     def _flag(self, match):
         name, value = match["name"], match["value"]
@@ -119,8 +127,7 @@ def summarise_lists(message, max_items=MAX_LIST_ITEMS):
     """Shorten every Python list or tuple literal longer than ``max_items`` in ``message``.
 
     Many distinct values keep the first few and the last (``['A', 'B', 'C', 'D', 'E', …, 'Z']
-    (3000 in all)``); few distinct values become counts (``3000 values: 'emg' x2999,
-    'force' x1``).
+    (3000 in all)``); few distinct values become counts (``['emg' x2999, 'force' x1]``).
     """
     def shorten(match):
         text = match[0]
@@ -134,8 +141,7 @@ def summarise_lists(message, max_items=MAX_LIST_ITEMS):
         for item in items:
             counts[repr(item)] = counts.get(repr(item), 0) + 1
         if len(counts) <= max_items // 2:
-            shown = ", ".join(f"{value} x{n}" for value, n in counts.items())
-            return f"{len(items)} values: {shown}"
+            return "[" + ", ".join(f"{value} x{n}" for value, n in counts.items()) + "]"
         head = ", ".join(repr(item) for item in items[: max_items - 3])
         return f"[{head}, …, {items[-1]!r}] ({len(items)} in all)"
 

@@ -25,7 +25,6 @@ Exit codes (``myoemg.utils.EXIT_CODES`` and ``myoemg.utils.exit_code``):
 Only the standard-library modules below load before the signal handlers are in place.
 """
 
-import importlib
 import os
 import sys
 
@@ -76,6 +75,8 @@ def _main(argv):
 
 
 def _dispatch(args):
+    import importlib
+
     from ._messages import Wording, paragraph
     from ._output import Output
 

@@ -4,6 +4,7 @@ import json
 
 import pandas as pd
 import pytest
+
 from myoemg_cli.main import main
 
 from ._run import SAMPLES, run

@@ -3,9 +3,8 @@
 import re
 
 import myoemg_cli.main
-from myoemg_cli import _exit
-
 from myoemg.utils import EXIT_CODES, INTERNAL_ERROR, INTERRUPTED, USAGE_ERROR
+from myoemg_cli import _exit
 
 from ._run import ROOT
 

@@ -1,8 +1,7 @@
 """``myoemg info``: channels, roles, rates, units and conversions; identifiers only on request."""
 
-from myoemg_cli.main import main
-
 from myoemg.io import write_edf, write_force_csv
+from myoemg_cli.main import main
 from tests.io._helpers import simple_recording
 
 from ._run import with_patient_name

@@ -4,12 +4,12 @@ import warnings
 
 import numpy as np
 import pytest
-from myoemg_cli._messages import MAX_CHARS, Wording, paragraph, summarise_lists
-from myoemg_cli._parser import build_parser
-from myoemg_cli.main import main
 
 from myoemg.io import write_edf
 from myoemg.recording import Channel
+from myoemg_cli._messages import MAX_CHARS, Wording, paragraph, summarise_lists
+from myoemg_cli._parser import build_parser
+from myoemg_cli.main import main
 from tests.io._helpers import grip_emg, simple_recording
 
 from ._run import SAMPLES, run
@@ -36,6 +36,11 @@ def _wording(command):
     ("band 20-450 Hz is empty at fs=500 Hz.", "band 20-450 Hz is empty at fs=500 Hz."),
     ("aligned by explicit offset_s=-1.5 s", "aligned by explicit offset_s=-1.5 s"),
     ("rms(x=2)", "rms(x=2)"),
+    ("Pass a negative force_calibration to flip it", "Pass a negative --force-calibration to "
+     "flip it"),
+    ("raw x 0.5 N/unit -> N (force_calibration)", "raw x 0.5 N/unit -> N (--force-calibration)"),
+    ("column rt90_5_s of trials.csv", "column rt90_5_s of trials.csv"),
+    ("/data/offset_s.csv and offset_s.txt", "/data/offset_s.csv and offset_s.txt"),
 ])
 def test_api_advice_becomes_analyze_flags(api, cli):
     assert _wording("analyze")(api) == cli
@@ -57,7 +62,7 @@ def test_long_lists_are_summarised():
     names = [f"ch{k}" for k in range(3000)]
     text = summarise_lists(f"channels are {names} with kinds {['emg'] * 2999 + ['force']}.")
     assert text == ("channels are ['ch0', 'ch1', 'ch2', 'ch3', 'ch4', …, 'ch2999'] (3000 in all) "
-                    "with kinds 3000 values: 'emg' x2999, 'force' x1.")
+                    "with kinds ['emg' x2999, 'force' x1].")
     short = "channels are ['A', 'B'] (see (the manual))."
     assert summarise_lists(short) == short
 

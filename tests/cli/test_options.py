@@ -6,12 +6,12 @@ import json
 
 import numpy as np
 import pytest
+
+import myoemg
 from myoemg_cli._common import ALIGN_METHODS, DEVICE_TYPES, call_options
 from myoemg_cli._parser import build_parser
 from myoemg_cli.batch import _options as batch_options
 from myoemg_cli.main import main
-
-import myoemg
 
 from ._run import SAMPLES, with_patient_name
 
@@ -82,8 +82,8 @@ def test_reading_flags_calibrate_a_counts_export(counts_csv, capsys):
     assert main(["info", str(counts_csv), "--fs", "1000", "--force-calibration", "0.5",
                  "--emg-calibration", "1e-6", "-q"]) == 0
     out = capsys.readouterr().out
-    assert "EMG: raw x 1e-06 V/unit -> V (emg_calibration)" in out
-    assert "Force: raw x 0.5 N/unit -> N (force_calibration)" in out
+    assert "EMG: raw x 1e-06 V/unit -> V (--emg-calibration)" in out
+    assert "Force: raw x 0.5 N/unit -> N (--force-calibration)" in out
     assert " 1000 " in out  # the rate given by --fs
     assert main(["info", str(counts_csv), "--fs", "500", "--force-unit", "kgf", "-q"]) == 0
     out = capsys.readouterr().out

@@ -15,8 +15,9 @@ import sysconfig
 import zipfile
 from pathlib import Path
 
-import myoemg_cli
 import pytest
+
+import myoemg_cli
 
 from ._run import ROOT, SAMPLES
 
