@@ -84,12 +84,21 @@ class Interrupts:
 
     def report(self):
         """Print :data:`MESSAGE` on stderr (once) and return :data:`INTERRUPTED`."""
-        if not self.reported:
+        if self.reported:
+            return INTERRUPTED
+        # Signals wait while the line is written, so a second Ctrl-C can neither cut it nor
+        # print it twice; it is delivered (and ends the process) right after.
+        blocked = hasattr(signal, "pthread_sigmask")
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+        try:
+            print(MESSAGE, file=sys.stderr, flush=True)
+        except (OSError, ValueError):  # stderr closed: the exit code still says it
+            pass
+        finally:
             self.reported = True
-            try:
-                print(MESSAGE, file=sys.stderr, flush=True)
-            except (OSError, ValueError):  # stderr closed: the exit code still says it
-                pass
+            if blocked:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
         return INTERRUPTED
 
     def _handle(self, signum, frame):

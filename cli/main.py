@@ -84,7 +84,7 @@ def _dispatch(args):
     with Output(args.wording, quiet=args.quiet, verbose=args.verbose):
         try:
             return importlib.import_module(f".{args.command}", __package__).run(args)
-        except (KeyboardInterrupt, BrokenPipeError):
+        except BrokenPipeError:  # not a bug: main() ends quietly
             raise
         except UsageError as err:
             if args.debug:
