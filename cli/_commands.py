@@ -58,7 +58,7 @@ def _report(parser):
 
 
 def _info(parser):
-    add_recording_arguments(parser)
+    add_recording_arguments(parser, analysed=False)
 
 
 def _simulate(parser):

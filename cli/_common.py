@@ -33,14 +33,15 @@ _finite.__name__ = "number"  # argparse says "invalid number value: 'x'"
 _positive.__name__ = "positive number"
 
 
-def add_channel_arguments(parser, *, each_file=False):
-    """``--emg``, ``--force-channel`` and ``--electrode``: which channels to analyse."""
+def add_channel_arguments(parser, *, each_file=False, electrode=True):
+    """``--emg``, ``--force-channel`` and (to analyse) ``--electrode``: which channels."""
     parser.add_argument("--emg", action="append", metavar="NAME",
                         help="EMG channel to analyse (repeat for several)")
     parser.add_argument("--force-channel", metavar="NAME", help="force channel name")
-    where = "each file" if each_file else "the file"
-    parser.add_argument("--electrode", choices=["surface", "needle"],
-                        help=f"EMG electrode type (default: from {where}, else surface)")
+    if electrode:
+        where = "each file" if each_file else "the file"
+        parser.add_argument("--electrode", choices=["surface", "needle"],
+                            help=f"EMG electrode type (default: from {where}, else surface)")
 
 
 def add_reading_arguments(parser):
@@ -81,13 +82,16 @@ def add_analysis_arguments(parser):
                        help="skip myotonic-discharge detection")
 
 
-def add_recording_arguments(parser):
-    """The recording, an optional separate force file, and how to read them."""
+def add_recording_arguments(parser, *, analysed=True):
+    """The recording, an optional separate force file, and how to read them.
+
+    ``analysed=False`` (``info``): without ``--electrode``, which only the analysis uses.
+    """
     parser.add_argument("recording", help="EMG/force recording (EDF, BDF, CSV, ...) or a "
                         "BIDS folder")
     parser.add_argument("--force", dest="force_file", metavar="FORCE_FILE",
                         help="separate dynamometer file (CSV/TSV) to align with the recording")
-    add_channel_arguments(parser)
+    add_channel_arguments(parser, electrode=analysed)
     add_reading_arguments(parser)
 
 
