@@ -1,38 +1,31 @@
-"""Analyse a grip-relaxation recording and write trials.csv, discharges.csv and summary.json."""
-
-from __future__ import annotations
+"""``myoemg analyze``: analyse a recording and write its tables, summary and report."""
 
 import myoemg
 
-from ._common import add_recording_arguments, read_recording
+from ._common import call_options, read_recording
 
 _SHOW = ["trial", "onset_s", "release_s", "peak_force_n", "rt90_5_s", "rt90_50_s", "rt50_5_s",
          "relaxed", "after_activity_s", "myotonic", "discharge_count"]
 
 
-def add_arguments(parser):
-    add_recording_arguments(parser)
-    parser.add_argument("--no-discharges", action="store_true",
-                        help="skip myotonic-discharge detection")
-    parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
-
-
 def run(args):
-    rec = read_recording(args)
-    result = myoemg.analyze(rec, electrode=args.electrode, detect=not args.no_discharges)
-    paths = result.save(args.out)
+    options = call_options(args)
+    rec = read_recording(args, options)
+    result = myoemg.analyze(rec, **options.analyze)
+    paths = result.save(args.out, **options.save)
     if not args.quiet:
-        _print(result, paths)
+        _print(result, paths, args.wording)
     return 0
 
 
-def _print(result, paths):
+def _print(result, paths, wording):
     s = result.summary
     print(f"myoemg {s.version} - {', '.join(s.inputs) or 'recording'}")
     for note in s.notes:
-        print(f"note: {note}")
+        print(f"note: {wording(note)}")
     if len(result.trials):
-        print(result.trials[_SHOW].to_string(index=False, float_format=lambda v: f"{v:.3f}",
+        shown = [c for c in _SHOW if c in result.trials.columns]
+        print(result.trials[shown].to_string(index=False, float_format=lambda v: f"{v:.3f}",
                                              na_rep="-"))
     found = ("not measured" if s.n_myotonic_discharges is None else
              f"{s.n_myotonic_discharges} in {s.n_myotonic_trials} trials")

@@ -1,11 +1,10 @@
-"""Entry point of the ``myoemg`` command: dispatch to one module per subcommand.
+"""Entry point of the ``myoemg`` command: parse, dispatch, turn errors into exit codes.
 
-Each subcommand is a module ``cli/<name>.py`` with ``add_arguments(parser)`` and
-``run(args) -> int``. Errors that myoemg raises on purpose are printed as one paragraph with a
-documented exit code and no traceback (``--debug`` shows it).
-
-Every error message is one paragraph on stderr, starting ``myoemg: error:``, naming the file
-(and the channel, trial or time when known), what was wrong and what to do.
+Each subcommand has its options in :mod:`._commands` (light) and its ``run(args) -> int`` in
+the module of its name, imported only when it runs. Errors myoemg raises on purpose are
+printed as one paragraph on stderr, ``myoemg: error: ...``, naming the file (and the channel,
+trial or time when known), what was wrong and what to do, in the flags of the command line
+(:mod:`._messages`); ``--debug`` shows the traceback instead.
 
 Exit codes (``myoemg.utils.EXIT_CODES`` and ``myoemg.utils.exit_code``):
 
@@ -18,58 +17,91 @@ Exit codes (``myoemg.utils.EXIT_CODES`` and ``myoemg.utils.exit_code``):
 - 6 unusable signal: long gaps of missing samples, nothing usable (``SignalQualityError``);
 - 7 no grips found in the force (``NoTrialsError``);
 - 8 output exists or is not writable (``OutputError``);
-- 64 usage error: bad or missing command-line options;
+- 64 usage error: bad or missing command-line options, or no command;
 - 70 internal error: a bug in myoemg (the message says so; please report it with ``--debug``);
-- 130 interrupted (Ctrl-C).
+- 130 interrupted (Ctrl-C or SIGTERM, at any moment: one line, no traceback; :mod:`._signals`);
+- 141 the reader of the output went away (``myoemg info FILE | head -1``; nothing printed).
+
+Only the standard-library modules below load before the signal handlers are in place.
 """
 
-from __future__ import annotations
-
-import argparse
-import importlib
-import logging
+import os
 import sys
-import textwrap
 
-COMMANDS = {
-    "analyze": "analyse a recording: trials, relaxation times, discharges",
-    "info": "show what a file holds and how myoemg reads it",
-    "simulate": "write a simulated grip session with its ground truth",
-    "batch": "analyse many recordings: parallel, resumable, failures listed",
-    "report": "analyse a recording and write its self-contained HTML report",
-}
-INTERNAL_ERROR = 70
-USAGE_ERROR = 64
+from ._exit import BROKEN_PIPE, INTERNAL_ERROR, INTERRUPTED, USAGE_ERROR, UsageError
+from ._signals import Interrupts
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse with the documented usage exit code (64) instead of 2, which means a bad file."""
+def main(argv=None):
+    """Run the ``myoemg`` command and return its exit code.
 
-    def error(self, message):
-        self.print_usage(sys.stderr)
-        self.exit(USAGE_ERROR, f"{self.prog}: error: {message}\n")
+    Parameters
+    ----------
+    argv : list of str | None
+        The arguments; None: ``sys.argv[1:]`` and this call is the whole process (the console
+        script), so the interrupt handlers stay in place while the interpreter shuts down.
+        Given (tests, other programs): the previous handlers come back on return.
+
+    Returns
+    -------
+    code : int
+        The exit code (see the module docstring). ``--help``, ``--version`` and bad options
+        raise ``SystemExit`` as argparse does (codes 0 and 64).
+    """
+    with Interrupts(process=argv is None) as interrupts:
+        try:
+            code = _main(argv)
+            sys.stdout.flush()  # a closed pipe shows here, not at exit as "Exception ignored"
+        except KeyboardInterrupt:
+            return interrupts.report()
+        except BrokenPipeError:
+            return _stdout_gone()
+        if interrupts.interrupted and code != INTERRUPTED:  # swallowed on the way: still one
+            return interrupts.report()
+        return code
 
 
-def build_parser():
-    from myoemg import __version__
+def _main(argv):
+    from ._parser import build_parser
 
-    parser = _Parser(
-        prog="myoemg", description="Quantify myotonia from grip-relaxation recordings.")
-    parser.add_argument("--version", action="version", version=f"myoemg {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, help_text in COMMANDS.items():
-        module = importlib.import_module(f".{name}", "cli")
-        p = sub.add_parser(name, help=help_text, description=module.__doc__)
-        p.add_argument("--debug", action="store_true", help="show tracebacks")
-        p.add_argument("-v", "--verbose", action="store_true", help="log what is done")
-        p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
-        module.add_arguments(p)
-        p.set_defaults(_module=module)
-    return parser
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        print("myoemg: error: no command given; choose one of the commands above.",
+              file=sys.stderr)
+        return USAGE_ERROR
+    return _dispatch(args)
 
 
-def _fail(message, code):
-    print(textwrap.fill(f"myoemg: error: {message}", width=100), file=sys.stderr)
+def _dispatch(args):
+    import importlib
+
+    from ._messages import Wording, paragraph
+    from ._output import Output
+
+    args.wording = Wording(args.parser)
+    with Output(args.wording, quiet=args.quiet, verbose=args.verbose):
+        try:
+            return importlib.import_module(f".{args.command}", __package__).run(args)
+        except BrokenPipeError:  # not a bug: main() ends quietly
+            raise
+        except UsageError as err:
+            if args.debug:
+                raise
+            return _fail(paragraph(args.wording(str(err))), USAGE_ERROR)
+        except Exception as err:  # noqa: BLE001 - myoemg's errors, else a bug said so
+            if args.debug:
+                raise
+            from myoemg.utils import MyoemgError, exit_code
+
+            if isinstance(err, MyoemgError):
+                return _fail(paragraph(args.wording(str(err))), exit_code(err))
+            return _fail(paragraph(_bug(err)), INTERNAL_ERROR)
+
+
+def _fail(text, code):
+    print(text, file=sys.stderr)
     return code
 
 
@@ -78,34 +110,18 @@ def _bug(err):
             "report it with the command you ran and the --debug output.")
 
 
-def main(argv=None):
-    from myoemg.utils import MyoemgError, exit_code
+def _stdout_gone():
+    """The reader of stdout left: exit without a word.
 
+    stdout is pointed at /dev/null so that the flush at exit cannot fail again (what the
+    Python docs advise for SIGPIPE).
+    """
     try:
-        parser = build_parser()
-    except Exception as err:  # noqa: BLE001 - a broken subcommand module is a bug, said so
-        if "--debug" in (sys.argv[1:] if argv is None else argv):
-            raise
-        return _fail(_bug(err), INTERNAL_ERROR)
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return USAGE_ERROR
-    level = logging.WARNING if args.quiet else logging.INFO if args.verbose else logging.WARNING
-    logging.basicConfig(level=level, format="%(levelname)s: %(message)s")
-    logging.getLogger("myoemg").setLevel(level)
-    try:
-        return args._module.run(args)
-    except KeyboardInterrupt:
-        return _fail("interrupted.", 130)
-    except MyoemgError as err:
-        if args.debug:
-            raise
-        return _fail(str(err), exit_code(err))
-    except Exception as err:  # noqa: BLE001 - last line of defence, reported as a bug
-        if args.debug:
-            raise
-        return _fail(_bug(err), INTERNAL_ERROR)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout is not a file (tests): no flush
+        pass
+    return BROKEN_PIPE
 
 
 if __name__ == "__main__":
