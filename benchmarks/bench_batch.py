@@ -42,7 +42,8 @@ def make_data(folder, n, fs_emg, fs_force, n_trials, copies):
 
 
 def run(data, out, extra):
-    cmd = [sys.executable, "-m", "cli.main", "batch", str(data), "--out", str(out), "-q", *extra]
+    cmd = [sys.executable, "-m", "myoemg_cli.main", "batch", str(data), "--out", str(out), "-q",
+           *extra]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     wall = time.perf_counter() - t0

@@ -75,7 +75,7 @@ def _markers(out):
 
 
 def _cli(*args, **kwargs):
-    return subprocess.Popen([sys.executable, "-m", "cli.main", "batch", *map(str, args)],
+    return subprocess.Popen([sys.executable, "-m", "myoemg_cli.main", "batch", *map(str, args)],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             **kwargs)
 

@@ -9,8 +9,8 @@ import edfio
 import pytest
 
 import myoemg
-from cli.main import main
 from myoemg.sim import simulate_session
+from myoemg_cli.main import main
 
 NAME = "<b>Zebulon_Quackenbush</b><script>alert(1)</script>"
 BIRTH = dt.date(1961, 3, 14)
