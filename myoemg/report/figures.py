@@ -107,7 +107,7 @@ def discharge_figure(train, emg, others, title):
     pad = max(0.05, 0.1 * (train.end_s - train.start_s))
     t0, t1 = train.start_s - pad, train.end_s + pad
     i = emg.index(train.channel) if emg is not None else None
-    trace = emg_trace(emg, i, t0, t1) if i is not None else None
+    trace = emg_trace(emg, i, t0, t1, after_s=train.start_s - 0.005) if i is not None else None
     near = [o for o in others if o.channel == train.channel and o.end_s >= t0
             and o.start_s <= t1]
     return discharge_svg(train, trace, near, title=title, xlim=(t0, t1))

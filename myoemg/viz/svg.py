@@ -191,7 +191,7 @@ class Panel:
         out = []
         x0, y0, w, h = self.x, self.y, self.w, self.h
         if self.xticks:
-            ticks = nice_ticks(*self.xlim, n=max(3, int(w // 90)))
+            ticks = nice_ticks(*self.xlim, n=max(4, int(w // 90)))
             step = float(np.diff(ticks).min()) if ticks.size > 1 else 1.0
             for t in ticks:
                 px = x0 + float(self.sx(t))

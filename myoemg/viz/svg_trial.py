@@ -17,7 +17,8 @@ from .traces import (
 
 WIDTH = 1000
 LEFT, RIGHT, TOP = 78, 24, 34
-FORCE_H, EMG_H, GAP = 150, 100, 30
+FORCE_H, EMG_H, GAP = 150, 110, 30
+MAX_LANES = 6
 
 
 def _finite(v):
@@ -32,6 +33,7 @@ def _clip_marks(panel, t, lo, hi, limit):
     for mask, y in ((hi > limit, 0.0), (lo < -limit, panel.h - 3.0)):
         if not mask.any():
             continue
+        mask = _close_gaps(mask, 8)
         d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
         starts, ends = np.flatnonzero(d == 1), np.flatnonzero(d == -1) - 1
         for a, b in zip(starts, ends, strict=True):
@@ -42,6 +44,28 @@ def _clip_marks(panel, t, lo, hi, limit):
             panel._inside.append(f'<rect x="{x0 - 0.5:.1f}" y="{y:.1f}" '
                                  f'width="{max(x1 - x0, 0.0) + 1:.1f}" height="3" '
                                  f'fill="{CLIP_COLOR}"/>')
+
+
+def _close_gaps(mask, n):
+    """``mask`` with runs of False shorter than ``n`` between two True runs filled."""
+    idx = np.flatnonzero(mask)
+    out = mask.copy()
+    gaps = np.flatnonzero((np.diff(idx) > 1) & (np.diff(idx) <= n))
+    for g in gaps:
+        out[idx[g]:idx[g + 1]] = True
+    return out
+
+
+def _lanes(panel, trains):
+    """One thin bar per unit train along the bottom of an EMG panel, labelled by unit."""
+    for i, tn in enumerate(trains):
+        lane = i % MAX_LANES
+        a, b = float(panel.sx(tn.start_s)), float(panel.sx(tn.end_s))
+        y = panel.h - 6.0 * (lane + 1)
+        color = kind_color(tn.kind)
+        panel._inside.append(f'<rect x="{a:.1f}" y="{y:.1f}" width="{max(b - a, 1.0):.1f}" '
+                             f'height="4" fill="{color}"/>')
+        panel.text_px(b + 3, y + 4.5, tn.unit, color=color, size=9)
 
 
 def _force_panel(fig, tr, force, xlim, y0, title):
@@ -84,20 +108,15 @@ def _emg_panel(fig, tr, trace, trains, xlim, y0, last):
     p = fig.panel(LEFT, y0, w, EMG_H, xlim, (-lim, lim), ylabel="µV", title=title,
                   xlabel="time (s)" if last else None)
     _marks(p, tr)
-    for tn in trains:
-        if tn.channel == trace.name:
-            p.vspan(tn.start_s, tn.end_s, kind_color(tn.kind),
-                    opacity=0.22 if tn.kind == "myotonic" else 0.14)
+    mine = [tn for tn in trains if tn.channel == trace.name
+            and tn.end_s >= xlim[0] and tn.start_s <= xlim[1]]
     p.band(trace.t, np.clip(trace.lo, -lim, lim), np.clip(trace.hi, -lim, lim),
            color="#303030")
     if clipped:
         _clip_marks(p, trace.t, trace.lo, trace.hi, lim)
         p.text_px(p.w - 4, 12, f"clipped at ±{lim:.0f} µV (peak {trace.peak_uv:.0f} µV)",
                   color=CLIP_COLOR, size=10, anchor="end")
-    for tn in trains:
-        if tn.channel == trace.name and xlim[0] <= tn.start_s <= xlim[1]:
-            p.text(tn.start_s, 0, f" {tn.unit} {tn.kind}", color=kind_color(tn.kind), size=10,
-                   baseline="hanging", ylim=(0, 1))
+    _lanes(p, mine)
     return p
 
 
@@ -113,7 +132,7 @@ def trial_svg(tr, force, emg, trains, xlim, *, title):
     emg : list of EmgTrace
         One per EMG channel, filtered and decimated.
     trains : list of Train
-        Unit trains to shade (by kind) and label.
+        Unit trains, drawn as bars along the bottom of their channel (coloured by kind).
     xlim : (float, float)
         Time window, s.
     title : str
