@@ -80,6 +80,7 @@ def display_emg(recording, parameters, names):
     Parameters
     ----------
     recording : Recording
+        The analysed recording (EMG in V).
     parameters : dict
         ``Summary.parameters`` (``emg_band_hz``, ``mains_hz``, ``electrode``).
     names : list of str

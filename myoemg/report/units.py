@@ -80,6 +80,7 @@ def unit_trains(analysis, emg, scrub):
     Parameters
     ----------
     analysis : Analysis
+        Its ``discharges`` and, when present, ``spikes`` and ``templates``.
     emg : DisplayEmg | None
         The displayed EMG (for re-detected spikes and re-computed potentials).
     scrub : callable

@@ -24,8 +24,11 @@ def relaxation_overlay_svg(curves, *, uln_s=None, t90_after_release_s=0.0, title
         1 = the level the 90 / 50 / 5 % refer to).
     uln_s : float | None
         ULN of RT90-5, s: marked where a normal relaxation must have reached 5 %, i.e. at the
-        typical 90 % crossing (``t90_after_release_s``) + ULN.
+        typical 90 % crossing + ULN.
+    t90_after_release_s : float
+        Typical time from release to the 90 % crossing, s.
     title : str
+        Figure title.
 
     Returns
     -------
@@ -47,7 +50,7 @@ def relaxation_overlay_svg(curves, *, uln_s=None, t90_after_release_s=0.0, title
         p.vline(x_uln, color=ULN_COLOR, width=1.6)
         p.text(x_uln, 1.08, f" ULN {uln_s:.2f} s after the 90 % crossing", color=ULN_COLOR,
                size=10)
-    for i, (k, t, y) in enumerate(curves):
+    for i, (_, t, y) in enumerate(curves):
         p.line(t, y, color=sequential_color(i, n), width=1.6)
     # legend: trial order colour scale
     x0, y0 = 740, 56
@@ -85,6 +88,7 @@ def per_trial_svg(trials, rt, rt_lower, force, force_unit, *, uln_s=None, normal
     sag_pct : ndarray of float | None
         Sag of each grip before the let-go, % (drawn when given).
     title : str
+        Figure title.
 
     Returns
     -------

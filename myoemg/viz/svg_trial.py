@@ -170,6 +170,10 @@ def emg_limit_uv(x_uv, after, *, floor_sd=8.0, margin=1.4):
         Filtered EMG of the window, µV.
     after : ndarray of bool, shape (n_times,)
         Samples after release.
+    floor_sd : float
+        Smallest half-range, in robust noise SDs of those samples.
+    margin : float
+        Factor on their largest ``|EMG|``.
 
     Returns
     -------

@@ -114,6 +114,7 @@ def raster_svg(trains, *, release_s, xlim, title):
     xlim : (float, float)
         Time window, s.
     title : str
+        Figure title.
 
     Returns
     -------
@@ -129,10 +130,10 @@ def raster_svg(trains, *, release_s, xlim, title):
     p.vline(release_s, color="#000000", dash="5 3", opacity=0.8)
     for i, tn in enumerate(trains):
         yc = n - i - 0.5
-        p.markers(tn.spike_times_s, np.full(len(tn.spike_times_s), yc), color=kind_color(tn.kind),
-                  size=7, shape="tick")
-        p.text_px(-8, float(p.sy(yc)) + 4, f"{tn.unit} {tn.kind}, {tn.channel}", anchor="end", size=10,
-                  inside=False)
+        p.markers(tn.spike_times_s, np.full(len(tn.spike_times_s), yc),
+                  color=kind_color(tn.kind), size=7, shape="tick")
+        p.text_px(-8, float(p.sy(yc)) + 4, f"{tn.unit} {tn.kind}, {tn.channel}",
+                  anchor="end", size=10, inside=False)
     return fig.to_svg()
 
 
