@@ -51,7 +51,7 @@ def test_every_myotonic_train_has_its_rate_amplitude_figure_and_player(units, ht
         n_spikes = int((units.spikes["unit"] == uid).sum())
         svg = view.split("instantaneous firing rate")[1]
         first_line = re.search(r'<polyline points="([^"]+)"', svg).group(1)
-        assert len(first_line.split()) == n_spikes - 1
+        assert len(first_line.split()) == 2 * (n_spikes - 1)  # x y per interval
     # look-alikes get a view too, with the rule and reason that decided them
     vol = units.discharges[units.discharges["kind"] == "voluntary"]
     for uid in vol["unit"]:
