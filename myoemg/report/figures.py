@@ -144,7 +144,7 @@ def relaxation_curves(trials, force_ch):
     return curves
 
 
-def session_figures(trials, force_ch, grade, normal_text):
+def session_figures(trials, force_ch, grade):
     """SVGs of the relaxation overview: overlay, and RT and peak force per trial."""
     if not len(trials):
         return {}
@@ -164,7 +164,7 @@ def session_figures(trials, force_ch, grade, normal_text):
     force = trials[peak].to_numpy(float) if peak else np.full(len(trials), np.nan)
     sag = trials["sag_pct"].to_numpy(float) if "sag_pct" in trials else None
     out["per_trial"] = per_trial_svg(trials["trial"].to_numpy(int), rt, lower, force,
-                                     unit or "?", uln_s=uln, normal_text=normal_text,
+                                     unit or "?", uln_s=uln,
                                      sag_pct=sag, title="Per trial")
     return out
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 from .._version import __version__
@@ -52,6 +53,13 @@ def _grade_box(grade, scrub):
                 "caveats": [], "numbers": [], "rule": "", "uln": [], "provisional": False,
                 "disclaimer": "research use; not a validated clinical scale"}
     n = grade.numbers
+    reasons = [scrub(cite(r)) for r in grade.reasons
+               if not re.search(r"\bnan\b", r)]  # a number that was not measured says nothing
+    if not n.n_trials:
+        return {"text": grade.text, "graded": False, "reasons": reasons,
+                "caveats": [scrub(cite(c)) for c in grade.caveats], "numbers": [],
+                "rule": cite(grade.rule), "uln": uln_rows(grade),
+                "provisional": is_provisional(grade), "disclaimer": grade.disclaimer}
     score = fmt(n.score, 0)
     if grade.grade is None and n.score is not None:
         score += " (relaxation alone; not used: the session is not graded, see why)"
@@ -68,7 +76,7 @@ def _grade_box(grade, scrub):
                 "not assessed" if n.n_myotonic_trials is None
                 else f"{n.n_myotonic_trials} of {n.n_trials}")]
     return {"text": grade.text, "graded": grade.grade is not None,
-            "reasons": [scrub(cite(r)) for r in grade.reasons],
+            "reasons": reasons,
             "caveats": [scrub(cite(c)) for c in grade.caveats], "numbers": numbers,
             "rule": cite(grade.rule), "uln": uln_rows(grade),
             "provisional": is_provisional(grade), "disclaimer": grade.disclaimer}
@@ -196,7 +204,7 @@ def render_html(analysis, *, identify=False, trial_figures=True, audio=True):
     normal = (f"Normal range 0–{s.grade.uln.uln_s:.2f} s ({s.grade.uln.device_type}"
               f"{', provisional' if grade_box['provisional'] else ''}): "
               f"{cite(s.grade.uln.source)}" if s.grade is not None else "")
-    session = session_figures(trials, rec.force if draw else None, s.grade, normal[:160]) \
+    session = session_figures(trials, rec.force if draw else None, s.grade) \
         if len(trials) else {}
     trial_sections = []
     force_ch = rec.force if draw else None

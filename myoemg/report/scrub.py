@@ -8,7 +8,7 @@ import re
 
 REDACTED = "[redacted]"
 #: A pointer into the project's own specification: the report cites the papers instead.
-_SPEC_REF = re.compile(r"\s*[;,]?\s*\(?SPEC\.md\s*§\s*[\d.]+\)?")
+_SPEC_REF = re.compile(r"\s*\(SPEC\.md\s*§\s*[\d.]+\)|\s*[;,]?\s*SPEC\.md\s*§\s*[\d.]*\d")
 
 
 def _secrets(identifiers):

@@ -28,7 +28,7 @@ def _finite(v):
         return False
 
 
-def _clip_marks(panel, t, lo, hi, limit):
+def clip_marks(panel, t, lo, hi, limit):
     """Red bars along the top / bottom edge where the trace leaves the y range."""
     for mask, y in ((hi > limit, 0.0), (lo < -limit, panel.h - 3.0)):
         if not mask.any():
@@ -113,7 +113,7 @@ def _emg_panel(fig, tr, trace, trains, xlim, y0, last):
     p.band(trace.t, np.clip(trace.lo, -lim, lim), np.clip(trace.hi, -lim, lim),
            color="#303030")
     if clipped:
-        _clip_marks(p, trace.t, trace.lo, trace.hi, lim)
+        clip_marks(p, trace.t, trace.lo, trace.hi, lim)
         p.text_px(p.w - 4, 12, f"clipped at ±{lim:.0f} µV (peak {trace.peak_uv:.0f} µV)",
                   color=CLIP_COLOR, size=10, anchor="end")
     _lanes(p, mine)
@@ -189,4 +189,4 @@ def emg_limit_uv(x_uv, after, *, floor_sd=8.0, margin=1.4):
     return min(lim, max(peak, 1e-3) * 1.05), peak
 
 
-__all__ = ["emg_limit_uv", "trial_svg"]
+__all__ = ["clip_marks", "emg_limit_uv", "trial_svg"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .svg import Figure
+from .svg_trial import clip_marks
 from .traces import kind_color
 
 WIDTH = 1000
@@ -62,6 +63,8 @@ def discharge_svg(train, trace, others, *, title, xlim=None):
     if trace is not None:
         p.band(trace.t, np.clip(trace.lo, -lim, lim), np.clip(trace.hi, -lim, lim),
                color="#303030")
+        if trace.peak_uv > lim:
+            clip_marks(p, trace.t, trace.lo, trace.hi, lim)
     for o in others:
         p.markers(o.spike_times_s, np.full(len(o.spike_times_s), 0.86 * lim), color="#9e9e9e",
                   size=4, shape="tick")
@@ -124,7 +127,9 @@ def raster_svg(trains, *, release_s, xlim, title):
     row_h = 22
     h = max(row_h * n, 40)
     fig = Figure(WIDTH, TOP + h + 52, f"{title}: spike raster of {n} units")
-    label_w = 230
+    labels = [f"{tn.unit} {tn.kind}, {tn.channel}" for tn in trains]
+    # room for the longest label (about 6.2 px per character at 10 px), never cut
+    label_w = int(np.clip(6.2 * max(map(len, labels), default=10) + 24, 140, 520))
     p = fig.panel(label_w, TOP, WIDTH - label_w - 24, h, xlim, (0, n), xlabel="time (s)",
                   yticks=False, title=title)
     p.vline(release_s, color="#000000", dash="5 3", opacity=0.8)
@@ -132,8 +137,7 @@ def raster_svg(trains, *, release_s, xlim, title):
         yc = n - i - 0.5
         p.markers(tn.spike_times_s, np.full(len(tn.spike_times_s), yc),
                   color=kind_color(tn.kind), size=7, shape="tick")
-        p.text_px(-8, float(p.sy(yc)) + 4, f"{tn.unit} {tn.kind}, {tn.channel}",
-                  anchor="end", size=10, inside=False)
+        p.text_px(-8, float(p.sy(yc)) + 4, labels[i], anchor="end", size=10, inside=False)
     return fig.to_svg()
 
 

@@ -60,6 +60,7 @@ def test_no_live_markup_from_inputs(html):
 
 def test_no_external_urls(html):
     assert_no_network(html)
+    assert "SPEC.md" not in html  # the report cites the papers, not the project's notes
     p = _parse(html)
     assert p.urls and all(u.startswith("data:audio/wav;base64,") for u in p.urls)
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from myoemg.grading import grade_severity
+from myoemg.metrics import warmup_summary
 from myoemg.pipeline import analyze
 from myoemg.results import Analysis
 from myoemg.sim import simulate_session
@@ -115,12 +116,24 @@ def units_session(n_trials=3, seed=5, **kwargs):
     trials["myotonic_end_s"] = trials["trial"].map(myo["end_s"].max())
     trials["discharge_count"] = trials["trial"].map(myo.size()).fillna(0).astype(int)
     trials["myotonic"] = trials["discharge_count"] > 0
-    summary = replace(base.summary, grade=_grade(trials, rec), myotonic_evidence=True,
+    summary = replace(base.summary, grade=_grade(trials, rec), warmup=_warmup(trials),
+                      myotonic_evidence=True,
                       n_discharges=len(dis), n_myotonic_discharges=int(myo.size().sum()),
                       n_myotonic_trials=int(trials["myotonic"].sum()))
     out = UnitsAnalysis(trials, dis, summary, rec, pd.concat(spikes, ignore_index=True),
                         pd.concat(templates, ignore_index=True))
     return out, truth
+
+
+def _warmup(trials):
+    """The warm-up numbers with the simulated units as the EMG evidence."""
+    return warmup_summary(trials["rt90_5_s"].to_numpy(float),
+                          rt90_50_s=trials["rt90_50_s"].to_numpy(float),
+                          rt50_5_s=trials["rt50_5_s"].to_numpy(float),
+                          peak_force_n=trials["peak_force_n"].to_numpy(float),
+                          censored=~trials["relaxed"].to_numpy(bool),
+                          lower_bound_s=(trials["window_end_s"] - trials["t90_s"]).to_numpy(),
+                          myotonic_evidence=True)
 
 
 def _grade(trials, rec):
