@@ -20,7 +20,7 @@ from .figures import (
 )
 from .norms import EMG_NORMS, RELAXATION_NORMS, is_provisional, uln_rows
 from .scrub import REDACTED, Scrubber, cite
-from .tables import DISCHARGE_SHOW, FEATURES, cell, fmt, table, trial_columns
+from .tables import DISCHARGE_SHOW, FEATURES, cell, fmt, force_column, table, trial_columns
 from .units import trial_of, unit_trains
 
 _HERE = Path(__file__).parent
@@ -122,23 +122,21 @@ def _quality(analysis, scrub):
 
 
 class _Audio:
-    """Embedded clips by name (empty when audio is off or there is no EMG)."""
+    """Embedded clips by name, rendered when a player asks for one (none when audio is off)."""
 
     def __init__(self, emg, clips, enabled):
-        self.uris = {}
-        if enabled and emg is not None:
-            for clip in clips:
-                out = _audio.render_clip(emg, clip)
-                if out is not None:
-                    self.uris[clip.name] = (_audio.data_uri(out[0]), out[1], clip)
+        self._emg = emg if enabled else None
+        self._clips = {c.name: c for c in clips}
+        self.n_embedded = 0
 
     def player(self, name):
-        item = self.uris.get(name)
-        if item is None:
+        clip = self._clips.get(name)
+        out = _audio.render_clip(self._emg, clip) if clip and self._emg is not None else None
+        if out is None:
             return None
-        uri, rate, clip = item
-        return {"uri": uri, "rate": rate, "seconds": f"{clip.end_s - clip.start_s:.1f}",
-                "channel": clip.channel, "name": name}
+        self.n_embedded += 1
+        return {"uri": _audio.data_uri(out[0]), "rate": out[1], "channel": clip.channel,
+                "seconds": f"{clip.end_s - clip.start_s:.1f}", "name": name}
 
 
 def _views(analysis, trains, rows, emg, players, clips_by_train, scrub):
@@ -201,31 +199,15 @@ def render_html(analysis, *, identify=False, trial_figures=True, audio=True):
     players = _Audio(emg, clips, audio and draw)
     views, skipped = _views(analysis, trains, drawn, emg, players, clips_by_train, scrub)
 
-    normal = (f"Normal range 0–{s.grade.uln.uln_s:.2f} s ({s.grade.uln.device_type}"
-              f"{', provisional' if grade_box['provisional'] else ''}): "
-              f"{cite(s.grade.uln.source)}" if s.grade is not None else "")
-    session = session_figures(trials, rec.force if draw else None, s.grade) \
-        if len(trials) else {}
-    trial_sections = []
+    normal = _normal_text(s.grade, grade_box["provisional"])
     force_ch = rec.force if draw else None
-    for row in trials.to_dict("records") if draw else []:
-        k = int(row["trial"])
-        mine = [tn for tn, r in zip(trains, drawn, strict=True) if trial_of(r) == k]
-        try:
-            fig = trial_figure(row, trials, force_ch, emg, mine)
-        except (ValueError, KeyError) as err:  # one bad trial must not lose the report
-            logger.warning("trial %s not drawn: %s", k, err)
-            fig = None
-        trial_sections.append({
-            "trial": k, "svg": fig, "raster": trial_raster(row, mine),
-            "audio": [p for p in (players.player(c.name) for c in clips
-                                  if c.trial == k and c.unit is None) if p],
-            "views": [v for v in views if v["trial"] == k]})
+    session = session_figures(trials, force_ch, s.grade) if len(trials) else {}
+    sections = _trial_sections(trials, trains, drawn, force_ch, emg, players, clips, views) \
+        if draw else []
     loose = [v for v in views if v["trial"] is None or not len(trials)]
     overview = (emg_overview(emg, trains, "EMG (no force channel)")
                 if emg is not None and not len(trials) else None)
     n_myo = sum(1 for r in rows if r.get("kind") == "myotonic")
-    peak_col = next((c for c in ("peak_force_n", "peak_force_au") if c in trials.columns), None)
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_HERE)),
                              autoescape=True)  # every string from an input is escaped
@@ -236,10 +218,10 @@ def render_html(analysis, *, identify=False, trial_figures=True, audio=True):
         pattern=s.pattern, pattern_reason=scrub(cite(s.pattern_reason)),
         pattern_rule=scrub(cite(s.pattern_rule)), evidence=s.myotonic_evidence,
         measures=_measures(s.warmup), peak_force=s.warmup.peak_force if s.warmup else None,
-        force_unit="a.u." if peak_col == "peak_force_au" else "N", fmt=fmt,
+        force_unit=force_column(trials)[1] or "N", fmt=fmt,
         trials=table(trials, trial_columns(trials), scrub, quality=True),
         session=session, normal_text=normal, relaxation_norms=RELAXATION_NORMS,
-        emg_norms=EMG_NORMS, trial_sections=trial_sections, loose_views=loose,
+        emg_norms=EMG_NORMS, trial_sections=sections, loose_views=loose,
         overview=overview, skipped_views=skipped,
         filter_caption=emg.caption() if emg is not None else "",
         discharges=table(analysis.discharges.assign(
@@ -249,7 +231,35 @@ def render_html(analysis, *, identify=False, trial_figures=True, audio=True):
         quality=_quality(analysis, scrub), notes=[scrub(cite(n)) for n in s.notes],
         conversions=[scrub(c) for c in s.conversions],
         trial_rule=scrub(cite(s.trial_myotonic_rule or "")), version=__version__,
-        has_audio=bool(players.uris))
+        has_audio=players.n_embedded > 0)
+
+
+def _normal_text(grade, provisional):
+    """The device's normal range of RT90-5 and where it comes from, in words."""
+    if grade is None:
+        return ""
+    uln = grade.uln
+    return (f"Normal range 0–{uln.uln_s:.2f} s ({uln.device_type}"
+            f"{', provisional' if provisional else ''}): {cite(uln.source)}")
+
+
+def _trial_sections(trials, trains, rows, force_ch, emg, players, clips, views):
+    """Per trial: its figure, raster, after-release players and discharge views."""
+    sections = []
+    for row in trials.to_dict("records"):
+        k = int(row["trial"])
+        mine = [tn for tn, r in zip(trains, rows, strict=True) if trial_of(r) == k]
+        try:
+            fig = trial_figure(row, trials, force_ch, emg, mine)
+        except (ValueError, KeyError) as err:  # one bad trial must not lose the report
+            logger.warning("trial %s not drawn: %s", k, err)
+            fig = None
+        sections.append({
+            "trial": k, "svg": fig, "raster": trial_raster(row, mine),
+            "audio": [p for p in (players.player(c.name) for c in clips
+                                  if c.trial == k and c.unit is None) if p],
+            "views": [v for v in views if v["trial"] == k]})
+    return sections
 
 
 def _measures(warm):
