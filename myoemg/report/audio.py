@@ -12,6 +12,7 @@ glossary 2015). A clip is cut from the displayed EMG (band-passed, mains notched
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import math
 import re
@@ -70,6 +71,17 @@ class Clip:
     kind: str | None = None
 
 
+@functools.lru_cache(maxsize=8)
+def _antialias(up, down):
+    """The anti-alias FIR filter that :func:`scipy.signal.resample_poly` designs by default.
+
+    Kaiser β = 5, cut-off at the lower Nyquist; designed once per rate pair, not per clip.
+    """
+    max_rate = max(up, down)
+    half_len = 10 * max_rate
+    return sps.firwin(2 * half_len + 1, 1.0 / max_rate, window=("kaiser", 5.0))
+
+
 def to_pcm(x, fs, rate):
     """Resample ``x`` (V, at ``fs`` Hz) to ``rate`` Hz and normalise its loudness.
 
@@ -80,7 +92,8 @@ def to_pcm(x, fs, rate):
     """
     x = np.asarray(x, float)
     ratio = Fraction(rate / fs).limit_denominator(1000)
-    y = sps.resample_poly(x - x.mean(), ratio.numerator, ratio.denominator) if x.size else x
+    up, down = ratio.numerator, ratio.denominator
+    y = sps.resample_poly(x - x.mean(), up, down, window=_antialias(up, down)) if x.size else x
     n = int(round(x.size * rate / fs))
     y = np.resize(y, n) if y.size != n else y
     block = max(1, int(BLOCK_S * rate))

@@ -101,3 +101,12 @@ def test_loudness_normalisation_and_resampling():
     assert abs(20 * np.log10(np.sqrt(np.mean(loud**2))) + 20) < 1.0  # -20 dBFS
     assert not np.any(to_pcm(np.zeros(100), fs, rate))  # silence stays silent
     assert audio_rate(5000.0) == 11025 and audio_rate(10_000.0) == 22050
+
+
+def test_cached_antialias_filter_is_scipys_default():
+    from myoemg.report.audio import _antialias
+
+    x = np.random.default_rng(0).standard_normal(3000)
+    for up, down in ((4, 1), (441, 200), (147, 320)):
+        assert np.array_equal(sps.resample_poly(x, up, down),
+                              sps.resample_poly(x, up, down, window=_antialias(up, down)))
