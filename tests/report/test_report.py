@@ -104,3 +104,11 @@ def test_figures_from_the_api(marked_up):
     fig2 = marked_up.plot_trial(1)
     assert len(fig2.axes) == 1 + len(marked_up.recording.emg)
     plt.close("all")
+
+
+def test_audio_file_names_are_deidentified(marked_up, tmp_path):
+    paths = marked_up.to_audio(tmp_path)
+    assert len(paths) == 3 + len(marked_up.discharges)  # each trial, each train
+    names = " ".join(p.name for p in tmp_path.iterdir())
+    assert NAME_LAST.lower() not in names.lower() and "redacted" in names
+    assert all(p.suffix == ".wav" and p.stat().st_size > 44 for p in paths.values())
