@@ -1,132 +1,85 @@
-"""Render an :class:`~myoemg.pipeline.Analysis` as one self-contained HTML file."""
+"""Render an :class:`~myoemg.results.Analysis` as one self-contained HTML file."""
 
 from __future__ import annotations
 
-import base64
-import copy
-import dataclasses
-import io
 import math
 import re
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 from .._version import __version__
 from ..recording import METADATA_KEYS
 from ..utils import atomic_path, logger, soft_import
+from . import audio as _audio
+from .display import display_emg
+from .figures import (
+    discharge_figure,
+    emg_overview,
+    session_figures,
+    trial_figure,
+    trial_raster,
+)
+from .norms import EMG_NORMS, RELAXATION_NORMS, is_provisional, uln_rows
+from .scrub import REDACTED, Scrubber, cite
+from .tables import DISCHARGE_SHOW, FEATURES, cell, fmt, force_column, table, trial_columns
+from .units import trial_of, unit_trains
 
-REDACTED = "[redacted]"
-_TEMPLATE = Path(__file__).with_name("report.html.j2")
-
-#: Trial-table columns shown, with headers (units in the header).
-TRIAL_SHOW = [("trial", "trial"), ("peak_force_n", "peak force (N)"),
-              ("rt90_5_s", "RT90-5 (s)"), ("rt90_50_s", "RT90-50 (s)"),
-              ("rt50_5_s", "RT50-5 (s)"), ("relaxed", "relaxed"),
-              ("after_activity_s", "after-activity (s)"), ("myotonic", "myotonic"),
-              ("discharge_count", "myotonic discharges"), ("onset_s", "onset (s)"),
-              ("release_s", "release (s)")]
-#: Discharge-table columns shown.
-DISCHARGE_SHOW = [("trial", "trial"), ("channel", "channel"), ("kind", "kind"),
-                  ("start_s", "start (s)"), ("duration_s", "duration (s)"),
-                  ("n_spikes", "spikes"), ("rate_start_hz", "rate start (Hz)"),
-                  ("rate_end_hz", "rate end (Hz)"), ("rate_min_hz", "rate min (Hz)"),
-                  ("rate_max_hz", "rate max (Hz)"), ("amplitude_min_uv", "amp. min (µV)"),
-                  ("amplitude_max_uv", "amp. max (µV)"), ("rate_modulation", "rate mod."),
-                  ("amplitude_modulation", "amp. mod."), ("score", "score")]
-
-
-# -- de-identification ---------------------------------------------------------------------------
-def _secrets(identifiers):
-    """Strings to redact: every identifier value, and each name-like word in it (≥ 3 letters)."""
-    values = []
-
-    def walk(v):
-        if isinstance(v, dict):
-            for x in v.values():
-                walk(x)
-        elif isinstance(v, (list, tuple, set)):
-            for x in v:
-                walk(x)
-        elif v is not None and str(v).strip():
-            values.append(str(v).strip())
-
-    walk(identifiers or {})
-    words = {w for v in values for w in re.findall(r"[^\W\d_]{3,}", v)}  # letters only
-    return sorted(set(values), key=len, reverse=True), sorted(words, key=len, reverse=True)
+_HERE = Path(__file__).parent
+_CSS = _HERE / "report.css"
+#: Look-alike trains drawn at most (ours: a noisy session must not make a 1000-page report;
+#: every myotonic train is always drawn).
+MAX_LOOKALIKE_VIEWS = 40
 
 
-class _Scrubber:
-    """Replace identifying strings by :data:`REDACTED` (case-insensitive)."""
-
-    def __init__(self, identifiers, enabled):
-        values, words = _secrets(identifiers) if enabled else ([], [])
-        parts = [re.escape(v) for v in values] + [rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])"
-                                                  for w in words]
-        self._re = re.compile("|".join(parts), re.IGNORECASE) if parts else None
-
-    def __call__(self, text):
-        if text is None:
-            return ""
-        text = str(text)
-        return self._re.sub(REDACTED, text) if self._re else text
-
-
-# -- formatting ----------------------------------------------------------------------------------
-def _fmt(value, digits=3):
-    """A cell: numbers rounded, NaN/None as '–', booleans as yes/no."""
-    if value is None or value is pd.NA:
-        return "–"
-    if isinstance(value, (bool, np.bool_)):
-        return "yes" if value else "no"
-    if isinstance(value, (int, np.integer)):
-        return str(int(value))
-    if isinstance(value, (float, np.floating)):
-        if not math.isfinite(value):
-            return "–"
-        return f"{value:.{digits}f}"
-    return str(value)
+def _header(analysis, scrub, identify):
+    s, rec = analysis.summary, analysis.recording
+    meta = s.metadata or (rec.metadata if rec is not None else {})
+    header = [("file", ", ".join(scrub(Path(p).name) for p in s.inputs) or "(not from a file)")]
+    for key in ("device", "muscle", "side", "electrode", "subject", "session", "temperature_c",
+                "medication"):
+        if key in METADATA_KEYS and meta.get(key) not in (None, ""):
+            header.append((key.replace("_c", " (°C)").replace("_", " "), scrub(meta[key])))
+    date = getattr(rec, "start_time", None) if rec is not None else None
+    header.append(("date", date.strftime("%Y-%m-%d") if date is not None else "unknown"))
+    header.append(("software", f"myoemg {s.version}"))
+    identifiers = rec.identifiers if rec is not None else {}
+    ident = [(scrub(k), str(v)) for k, v in identifiers.items()] if identify else []
+    return header, ident
 
 
-def _table(frame, columns, scrub, text_cols=("channel",)):
-    cols = [(c, h) for c, h in columns if c in frame.columns]
-    extra = [c for c in frame.columns
-             if c.startswith("quality_") or c in ("rt_flagged", "rt_flag_reason", "clipped",
-                                                  "gap_filled")]
-    cols += [(c, c.replace("_", " ")) for c in extra if c not in dict(cols)]
-    rows = []
-    for rec in frame.to_dict("records"):
-        rows.append([scrub(rec[c]) if c in text_cols or isinstance(rec[c], str)
-                     else _fmt(rec[c], _digits(c)) for c, _ in cols])
-    return {"headers": [h for _, h in cols], "rows": rows}
-
-
-def _digits(column):
-    """Decimals shown per column: 1 for Hz, µV and N, 2 for ratios, 3 for seconds."""
-    if column.endswith(("_hz", "_uv", "_n")):
-        return 1
-    if column.endswith("_s"):
-        return 3
-    return 2
-
-
-def _png(fig, dpi=80):
-    import matplotlib.pyplot as plt
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    plt.close(fig)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
-
-
-def _deidentified_recording(rec, scrub):
-    """A shallow copy whose channel names are scrubbed (the figures show channel names)."""
-    if rec is None:
-        return None
-    out = copy.copy(rec)
-    out.channels = [dataclasses.replace(ch, name=scrub(ch.name)) for ch in rec.channels]
-    return out
+def _grade_box(grade, scrub):
+    """Everything the grade box shows, from the one Grade object (as the CLI line is)."""
+    if grade is None:
+        return {"text": "not graded (no grade computed)", "graded": False, "reasons": [],
+                "caveats": [], "numbers": [], "rule": "", "uln": [], "provisional": False,
+                "disclaimer": "research use; not a validated clinical scale"}
+    n = grade.numbers
+    reasons = [scrub(cite(r)) for r in grade.reasons
+               if not re.search(r"\bnan\b", r)]  # a number that was not measured says nothing
+    if not n.n_trials:
+        return {"text": grade.text, "graded": False, "reasons": reasons,
+                "caveats": [scrub(cite(c)) for c in grade.caveats], "numbers": [],
+                "rule": cite(grade.rule), "uln": uln_rows(grade),
+                "provisional": is_provisional(grade), "disclaimer": grade.disclaimer}
+    score = fmt(n.score, 0)
+    if grade.grade is None and n.score is not None:
+        score += " (relaxation alone; not used: the session is not graded, see why)"
+    numbers = [("worst trial", fmt(n.worst_trial, 0)),
+               ("RT90-5 of the worst trial", f"{'≥ ' if n.worst_censored else ''}"
+                                             f"{fmt(n.rt90_5_worst_s, 2)} s = "
+                                             f"{fmt(n.multiple_uln_worst, 1)} × ULN"),
+               ("RT90-5 plateau", f"{fmt(n.rt90_5_plateau_s, 2)} s = "
+                                  f"{fmt(n.multiple_uln_plateau, 1)} × ULN"),
+               ("points (worst + plateau)", f"{fmt(n.points_worst, 0)} + "
+                                            f"{fmt(n.points_plateau, 0)}"),
+               ("score", score),
+               ("trials with myotonic discharges",
+                "not assessed" if n.n_myotonic_trials is None
+                else f"{n.n_myotonic_trials} of {n.n_trials}")]
+    return {"text": grade.text, "graded": grade.grade is not None,
+            "reasons": reasons,
+            "caveats": [scrub(cite(c)) for c in grade.caveats], "numbers": numbers,
+            "rule": cite(grade.rule), "uln": uln_rows(grade),
+            "provisional": is_provisional(grade), "disclaimer": grade.disclaimer}
 
 
 def _measure_rows(block):
@@ -141,10 +94,10 @@ def _measure_rows(block):
     else:
         fit_txt = f"not fitted ({fit.status})"
     share = block.share_trial_1_2
-    return [_fmt(block.first_s, 2), _fmt(block.last_s, 2), _fmt(block.min_s, 2),
-            _fmt(block.warmup_s, 2), _fmt(block.warmup_pct, 0),
+    return [fmt(block.first_s, 2), fmt(block.last_s, 2), fmt(block.min_s, 2),
+            fmt(block.warmup_s, 2), fmt(block.warmup_pct, 0),
             "–" if share is None or not math.isfinite(share) else f"{100 * share:.0f} %",
-            _fmt(block.plateau_trial), _fmt(block.plateau_s, 2), fit_txt]
+            fmt(block.plateau_trial), fmt(block.plateau_s, 2), fit_txt]
 
 
 def _quality(analysis, scrub):
@@ -160,15 +113,55 @@ def _quality(analysis, scrub):
                                     f"{it['n_more']} more"])
                 continue
             out["rows"].append([scrub(name), scrub(it.get("code")), scrub(it.get("severity")),
-                                _fmt(it.get("start_s"), 2), _fmt(it.get("end_s"), 2),
+                                fmt(it.get("start_s"), 2), fmt(it.get("end_s"), 2),
                                 scrub(it.get("message"))])
     for code, rule in q.rules.items():
         text = rule.get("rule") if isinstance(rule, dict) else rule
-        out["rules"].append([scrub(code), scrub(text)])
+        out["rules"].append([scrub(code), scrub(cite(text))])
     return out
 
 
-def render_html(analysis, *, identify=False, trial_figures=True):
+class _Audio:
+    """Embedded clips by name, rendered when a player asks for one (none when audio is off)."""
+
+    def __init__(self, emg, clips, enabled):
+        self._emg = emg if enabled else None
+        self._clips = {c.name: c for c in clips}
+        self.n_embedded = 0
+
+    def player(self, name):
+        clip = self._clips.get(name)
+        out = _audio.render_clip(self._emg, clip) if clip and self._emg is not None else None
+        if out is None:
+            return None
+        self.n_embedded += 1
+        return {"uri": _audio.data_uri(out[0]), "rate": out[1], "channel": clip.channel,
+                "seconds": f"{clip.end_s - clip.start_s:.1f}", "name": name}
+
+
+def _views(analysis, trains, rows, emg, players, clips_by_train, scrub):
+    """One discharge view per unit train: figure, features, rule, reason and player."""
+    views, n_look = [], 0
+    for i, (tn, row) in enumerate(zip(trains, rows, strict=True)):
+        if tn.kind != "myotonic":
+            n_look += 1
+            if n_look > MAX_LOOKALIKE_VIEWS:
+                continue
+        k = trial_of(row)
+        title = (f"{'trial ' + str(k) + ', ' if k else ''}unit {tn.unit} on {tn.channel}: "
+                 f"{tn.kind}")
+        views.append({
+            "index": i, "trial": k, "unit": tn.unit, "kind": tn.kind, "title": title,
+            "svg": discharge_figure(tn, emg, trains, title),
+            "features": [(label, cell(row, c, scrub)) for c, label in FEATURES if c in row],
+            "reason": scrub(cite(row.get("reason") or "")),
+            "spikes_source": tn.spikes_source,
+            "audio": players.player(clips_by_train.get(i))})
+    skipped = max(0, n_look - MAX_LOOKALIKE_VIEWS)
+    return views, skipped
+
+
+def render_html(analysis, *, identify=False, trial_figures=True, audio=True):
     """Render the report as an HTML string.
 
     Parameters
@@ -179,85 +172,142 @@ def render_html(analysis, *, identify=False, trial_figures=True):
         Show identifying header fields (default False: de-identified, and identifier values are
         redacted wherever else they occur).
     trial_figures : bool
-        Draw one force/EMG figure per trial (needs ``analysis.recording``).
+        Draw the trial figures and discharge views (needs ``analysis.recording``).
+    audio : bool
+        Embed the EMG of each trial's after-release window and of each train as audio.
 
     Returns
     -------
     html : str
     """
     jinja2 = soft_import("jinja2", "the HTML report", extra="report")
-    soft_import("matplotlib", "the HTML report", extra="report")
-    from ..viz import plot_trial, plot_warmup
+    s, rec = analysis.summary, analysis.recording
+    scrub = Scrubber(rec.identifiers if rec is not None else {}, enabled=not identify)
+    header, ident = _header(analysis, scrub, identify)
+    grade_box = _grade_box(s.grade, scrub)
+    trials = analysis.trials
+    draw = trial_figures and rec is not None
+    emg = display_emg(rec, s.parameters, [scrub(c.name) for c in rec.emg]) if draw else None
+    rows = [{**r, "channel": scrub(r["channel"])}
+            for r in analysis.discharges.to_dict("records")]
+    trains = unit_trains(analysis, emg, scrub) if draw else []
+    drawn = rows if draw else []  # aligned with trains
+    clips = _audio.plan_clips(trials, trains, drawn, emg.names if emg else [],
+                              end_s=emg.start_s + emg.data.shape[1] / emg.fs if emg else 0.0)
+    n_trial_clips = len(clips) - len(trains)
+    clips_by_train = {i: c.name for i, c in enumerate(clips[n_trial_clips:])}
+    players = _Audio(emg, clips, audio and draw)
+    views, skipped = _views(analysis, trains, drawn, emg, players, clips_by_train, scrub)
 
-    s = analysis.summary
-    rec = analysis.recording
-    identifiers = rec.identifiers if rec is not None else {}
-    scrub = _Scrubber(identifiers, enabled=not identify)
-    meta = s.metadata or (rec.metadata if rec is not None else {})
-    header = [("file", ", ".join(scrub(Path(p).name) for p in s.inputs)
-               or "(not from a file)")]
-    for key in ("device", "muscle", "side", "electrode", "subject", "session", "temperature_c",
-                "medication"):
-        if key in METADATA_KEYS and meta.get(key) not in (None, ""):
-            header.append((key.replace("_c", " (°C)").replace("_", " "), scrub(meta[key])))
-    date = getattr(rec, "start_time", None) if rec is not None else None
-    header.append(("date", date.strftime("%Y-%m-%d") if date is not None else "unknown"))
-    header.append(("software", f"myoemg {s.version}"))
-    ident_rows = ([(scrub(k), str(v)) for k, v in identifiers.items()] if identify else [])
+    normal = _normal_text(s.grade, grade_box["provisional"])
+    force_ch = rec.force if draw else None
+    session = session_figures(trials, force_ch, s.grade) if len(trials) else {}
+    sections = _trial_sections(trials, trains, drawn, force_ch, emg, players, clips, views) \
+        if draw else []
+    loose = [v for v in views if v["trial"] is None or not len(trials)]
+    overview = (emg_overview(emg, trains, "EMG (no force channel)")
+                if emg is not None and not len(trials) else None)
+    n_myo = sum(1 for r in rows if r.get("kind") == "myotonic")
 
-    grade = s.grade
-    warm = s.warmup
-    labels = {"rt90_5": "RT90-5", "rt90_50": "RT90-50", "rt50_5": "RT50-5"}
-    measures = ([(labels[key], _measure_rows(block)) for key, block in warm.measures()]
-                if warm is not None else [])
-    pf = warm.peak_force if warm is not None else None
-
-    figures = {}
-    if len(analysis.trials):
-        uln = grade.uln.uln_s if grade is not None else None
-        figures["warmup"] = _png(plot_warmup(analysis.trials, uln_s=uln), dpi=90)
-    trial_imgs = []
-    if trial_figures and rec is not None and len(analysis.trials):
-        rec_d = _deidentified_recording(rec, scrub)
-        dis = analysis.discharges.copy()
-        if len(dis):
-            dis["channel"] = dis["channel"].map(scrub)
-        for k in analysis.trials["trial"]:
-            try:
-                fig = plot_trial(rec_d, analysis.trials, dis, int(k))
-                trial_imgs.append((int(k), _png(fig, dpi=100)))
-            except (ValueError, KeyError) as err:  # one bad trial must not lose the report
-                logger.warning("trial %s not drawn: %s", k, err)
-    dis_table = _table(analysis.discharges, DISCHARGE_SHOW, scrub, text_cols=("channel", "kind"))
-    n_myo = int((analysis.discharges["kind"] == "myotonic").sum()) \
-        if len(analysis.discharges) else 0
-
-    env = jinja2.Environment(autoescape=True)  # lenient: old summaries may lack keys
-    template = env.from_string(_TEMPLATE.read_text(encoding="utf-8"))
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_HERE)),
+                             autoescape=True)  # every string from an input is escaped
+    template = env.get_template("report.html.j2")
     return template.render(
-        title="myoemg report", header=header, identifiers=ident_rows, identify=identify,
-        grade=grade or {}, grade_reasons=[scrub(r) for r in (grade.reasons if grade else ())],
-        grade_caveats=[scrub(c) for c in (grade.caveats if grade else ())],
-        pattern=s.pattern, pattern_reason=scrub(s.pattern_reason),
-        pattern_rule=scrub(s.pattern_rule), evidence=s.myotonic_evidence,
-        measures=measures, peak_force=pf, fmt=_fmt,
-        trials=_table(analysis.trials, TRIAL_SHOW, scrub), figures=figures,
-        trial_imgs=trial_imgs, discharges=dis_table, n_discharges=len(analysis.discharges),
-        n_myotonic=n_myo, quality=_quality(analysis, scrub),
-        notes=[scrub(n) for n in s.notes], conversions=[scrub(c) for c in s.conversions],
-        trial_rule=scrub(s.trial_myotonic_rule or ""), version=__version__)
+        title="myoemg report", css=_CSS.read_text(encoding="utf-8"), header=header,
+        identifiers=ident, identify=identify, grade=grade_box, summary=s,
+        pattern=s.pattern, pattern_reason=scrub(cite(s.pattern_reason)),
+        pattern_rule=scrub(cite(s.pattern_rule)), evidence=s.myotonic_evidence,
+        measures=_measures(s.warmup), peak_force=s.warmup.peak_force if s.warmup else None,
+        force_unit=force_column(trials)[1] or "N", fmt=fmt,
+        trials=table(trials, trial_columns(trials), scrub, quality=True),
+        session=session, normal_text=normal, relaxation_norms=RELAXATION_NORMS,
+        emg_norms=EMG_NORMS, trial_sections=sections, loose_views=loose,
+        overview=overview, skipped_views=skipped,
+        filter_caption=emg.caption() if emg is not None else "",
+        discharges=table(analysis.discharges.assign(
+            channel=[r["channel"] for r in rows]) if rows else analysis.discharges,
+            DISCHARGE_SHOW, scrub),
+        n_discharges=len(rows), n_myotonic=n_myo, n_units=len({tn.unit for tn in trains}),
+        quality=_quality(analysis, scrub), notes=[scrub(cite(n)) for n in s.notes],
+        conversions=[scrub(c) for c in s.conversions],
+        trial_rule=scrub(cite(s.trial_myotonic_rule or "")), version=__version__,
+        has_audio=players.n_embedded > 0)
 
 
-def write_html(analysis, path, *, identify=False, overwrite=True, trial_figures=True):
+def _normal_text(grade, provisional):
+    """The device's normal range of RT90-5 and where it comes from, in words."""
+    if grade is None:
+        return ""
+    uln = grade.uln
+    return (f"Normal range 0–{uln.uln_s:.2f} s ({uln.device_type}"
+            f"{', provisional' if provisional else ''}): {cite(uln.source)}")
+
+
+def _trial_sections(trials, trains, rows, force_ch, emg, players, clips, views):
+    """Per trial: its figure, raster, after-release players and discharge views."""
+    sections = []
+    for row in trials.to_dict("records"):
+        k = int(row["trial"])
+        mine = [tn for tn, r in zip(trains, rows, strict=True) if trial_of(r) == k]
+        try:
+            fig = trial_figure(row, trials, force_ch, emg, mine)
+        except (ValueError, KeyError) as err:  # one bad trial must not lose the report
+            logger.warning("trial %s not drawn: %s", k, err)
+            fig = None
+        sections.append({
+            "trial": k, "svg": fig, "raster": trial_raster(row, mine),
+            "audio": [p for p in (players.player(c.name) for c in clips
+                                  if c.trial == k and c.unit is None) if p],
+            "views": [v for v in views if v["trial"] == k]})
+    return sections
+
+
+def _measures(warm):
+    labels = {"rt90_5": "RT90-5", "rt90_50": "RT90-50", "rt50_5": "RT50-5"}
+    return [(labels[k], _measure_rows(b)) for k, b in warm.measures()] if warm else []
+
+
+def write_html(analysis, path, *, identify=False, overwrite=True, trial_figures=True,
+               audio=True):
     """Write the report to ``path`` atomically (see :func:`render_html`).
 
     Returns
     -------
     path : Path
     """
-    html = render_html(analysis, identify=identify, trial_figures=trial_figures)
+    html = render_html(analysis, identify=identify, trial_figures=trial_figures, audio=audio)
     path = Path(path)
     with atomic_path(path, overwrite=overwrite) as tmp:
         tmp.write_text(html, encoding="utf-8")
     logger.info("Wrote the report %s", path)
     return path
+
+
+def write_audio(analysis, directory, *, overwrite=True, identify=False):
+    """Write the audio clips of the report as WAV files in ``directory``.
+
+    One ``trialNN_<channel>.wav`` per trial and EMG channel (the after-release window, at most
+    :data:`myoemg.report.audio.MAX_TRIAL_CLIP_S` s) and one
+    ``trialNN_<unit>_<kind>_<channel>.wav`` per unit train, cut from the displayed EMG
+    (:mod:`myoemg.report.display`) and loudness-normalised (:mod:`myoemg.report.audio`).
+
+    Returns
+    -------
+    paths : dict of str -> Path
+        Empty when the analysis holds no recording with EMG.
+    """
+    rec = analysis.recording
+    if rec is None or not rec.emg:
+        logger.warning("no EMG in this analysis: no audio written")
+        return {}
+    scrub = Scrubber(rec.identifiers, enabled=not identify)
+    emg = display_emg(rec, analysis.summary.parameters, [scrub(c.name) for c in rec.emg])
+    trains = unit_trains(analysis, emg, scrub)
+    rows = [{**r, "channel": scrub(r["channel"])}
+            for r in analysis.discharges.to_dict("records")]
+    clips = _audio.plan_clips(analysis.trials, trains, rows, emg.names,
+                              end_s=emg.start_s + emg.data.shape[1] / emg.fs)
+    return _audio.write_audio(clips, emg, directory, overwrite=overwrite)
+
+
+__all__ = ["REDACTED", "render_html", "write_audio", "write_html"]

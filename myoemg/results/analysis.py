@@ -127,6 +127,32 @@ class Analysis:
         with protect_inputs(self._input_files()):
             return write_html(self, path, identify=identify, overwrite=overwrite)
 
+    def to_audio(self, directory, *, overwrite=True, identify=False):
+        """Write the EMG after each release and of each unit train as WAV files.
+
+        Band-passed and mains-notched as the report shows it, resampled to an audio rate and
+        loudness-normalised (see :func:`myoemg.report.write_audio`); the same clips are
+        embedded in the HTML report.
+
+        Parameters
+        ----------
+        directory : str | Path
+            Output folder (created if needed).
+        overwrite : bool
+            Replace existing files (default True; inputs are never replaced).
+        identify : bool
+            Keep identifying strings in channel names of the file names (default False).
+
+        Returns
+        -------
+        paths : dict of str -> Path
+            One entry per clip (file stem -> path).
+        """
+        from ..report import write_audio
+
+        with protect_inputs(self._input_files()):
+            return write_audio(self, directory, overwrite=overwrite, identify=identify)
+
     def plot_trial(self, k, *, axes=None, show_discharges=True):
         """Force of trial ``k`` with its 90/50/5 % levels and crossings, EMG below.
 

@@ -1,12 +1,8 @@
-"""HTML report: structure, escaping, no external URLs, de-identification, figures."""
-
-import re
-from html.parser import HTMLParser
+"""HTML report: structure, escaping, no network, de-identification, figures, consistency."""
 
 import pytest
 
 pytest.importorskip("jinja2")
-pytest.importorskip("matplotlib")
 
 from myoemg.pipeline import analyze  # noqa: E402
 from myoemg.report import REDACTED, render_html  # noqa: E402
@@ -16,24 +12,9 @@ NAME_FIRST, NAME_LAST, BIRTH = "Johanna", "Doeberg", "1971-03-14"
 EVIL = '<script>alert("x")</script>'
 
 
-class _Collector(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.tags, self.urls, self.text = [], [], []
+from .checks import assert_no_network, parse  # noqa: E402
 
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-        self.urls += [v or "" for k, v in attrs if k in ("src", "href", "action", "data")]
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-
-def _parse(html):
-    p = _Collector()
-    p.feed(html)
-    p.close()
-    return p
+_parse = parse
 
 
 @pytest.fixture(scope="module")
@@ -54,14 +35,18 @@ def html(marked_up):
     return render_html(marked_up)
 
 
-def test_parses_and_has_the_sections(html):
+def test_parses_and_has_the_sections(html, marked_up):
     p = _parse(html)
     assert p.tags[0] == "html" and "body" in p.tags
     text = " ".join(p.text)
     for section in ("Severity grade", "Warm-up", "Trials", "Discharges", "Quality",
                     "research use; not a validated clinical scale"):
         assert section in text
-    assert p.tags.count("img") == 1 + 3  # warm-up plot + one figure per trial
+    n_svg = p.tags.count("svg") - p.nested_svg  # top-level figures (panels are nested)
+    per_trial = marked_up.discharges["trial"].value_counts()
+    n_raster = int((per_trial >= 2).sum())  # a raster for each trial with several units
+    assert n_svg == 2 + 3 + len(marked_up.discharges) + n_raster  # overview 2, trials 3
+    assert p.tags.count("audio") == 3 + len(marked_up.discharges)
 
 
 def test_no_live_markup_from_inputs(html):
@@ -74,10 +59,10 @@ def test_no_live_markup_from_inputs(html):
 
 
 def test_no_external_urls(html):
+    assert_no_network(html)
+    assert "SPEC.md" not in html  # the report cites the papers, not the project's notes
     p = _parse(html)
-    assert p.urls and all(u.startswith("data:image/png;base64,") for u in p.urls)
-    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html, re.I)
-    assert "<link" not in html and "@import" not in html
+    assert p.urls and all(u.startswith("data:audio/wav;base64,") for u in p.urls)
 
 
 def test_deidentified_by_default(html):
@@ -113,8 +98,17 @@ def test_quality_flags_absent_or_present(marked_up):
 def test_figures_from_the_api(marked_up):
     import matplotlib.pyplot as plt
 
+    pytest.importorskip("matplotlib")
     fig = marked_up.plot_warmup()
     assert fig.axes and fig.axes[0].get_xlabel() == "trial"
     fig2 = marked_up.plot_trial(1)
     assert len(fig2.axes) == 1 + len(marked_up.recording.emg)
     plt.close("all")
+
+
+def test_audio_file_names_are_deidentified(marked_up, tmp_path):
+    paths = marked_up.to_audio(tmp_path)
+    assert len(paths) == 3 + len(marked_up.discharges)  # each trial, each train
+    names = " ".join(p.name for p in tmp_path.iterdir())
+    assert NAME_LAST.lower() not in names.lower() and "redacted" in names
+    assert all(p.suffix == ".wav" and p.stat().st_size > 44 for p in paths.values())
