@@ -47,6 +47,9 @@ def _analyze(parser):
     parser.add_argument("--no-report", action="store_true",
                         help="do not write report.html (quicker; the tables and summary are "
                              "written as always)")
+    parser.add_argument("--audio", action="store_true",
+                        help="also write the EMG after each release and of each discharge as "
+                             "WAV files in OUT/audio (to listen to)")
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
 
 

@@ -1,5 +1,7 @@
 """``myoemg analyze``: analyse a recording and write its tables, summary and report."""
 
+from pathlib import Path
+
 import myoemg
 
 from ._common import call_options, read_recording
@@ -13,6 +15,11 @@ def run(args):
     rec = read_recording(args, options)
     result = myoemg.analyze(rec, **options.analyze)
     paths = result.save(args.out, **options.save)
+    if getattr(args, "audio", False):
+        audio = result.to_audio(Path(args.out) / "audio",
+                                identify=options.save.get("identify", False))
+        paths["audio"] = Path(args.out) / "audio" if audio else None
+        paths = {k: v for k, v in paths.items() if v is not None}
     if not args.quiet:
         _print(result, paths, args.wording)
     return 0

@@ -157,7 +157,8 @@ def plan_clips(trials, trains, rows, channels, *, end_s):
         trial = row.get("trial")
         trial = int(trial) if trial is not None and not _isna(trial) else None
         head = f"trial{trial:02d}_" if trial is not None else ""
-        clips.append(Clip(f"{head}{tn.unit}_{_slug(tn.kind)}_{_slug(tn.channel)}", tn.channel,
+        clips.append(Clip(f"{head}{_slug(tn.unit)}_{_slug(tn.kind)}_{_slug(tn.channel)}",
+                          tn.channel,
                           max(tn.start_s - TRAIN_PAD_S, 0.0), min(tn.end_s + TRAIN_PAD_S, end_s),
                           trial, tn.unit, tn.kind))
     return clips
