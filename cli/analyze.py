@@ -6,7 +6,8 @@ import myoemg
 
 from ._common import add_recording_arguments, read_recording
 
-_SHOW = ["trial", "onset_s", "release_s", "peak_force_n", "rt90_5_s", "rt90_50_s", "rt50_5_s",
+_SHOW = ["trial", "onset_s", "release_s", "peak_force_n", "peak_force_au", "rt90_5_s",
+         "rt90_50_s", "rt50_5_s",
          "relaxed", "after_activity_s", "myotonic", "discharge_count"]
 
 
@@ -32,7 +33,8 @@ def _print(result, paths):
     for note in s.notes:
         print(f"note: {note}")
     if len(result.trials):
-        print(result.trials[_SHOW].to_string(index=False, float_format=lambda v: f"{v:.3f}",
+        shown = [c for c in _SHOW if c in result.trials]  # peak_force_n or _au, by unit
+        print(result.trials[shown].to_string(index=False, float_format=lambda v: f"{v:.3f}",
                                              na_rep="-"))
     found = ("not measured" if s.n_myotonic_discharges is None else
              f"{s.n_myotonic_discharges} in {s.n_myotonic_trials} trials")

@@ -175,8 +175,8 @@ def find_cues(recording, *, pattern=CUE_PATTERN, channel=None):
 
     Cues are events (EDF+ annotations, BrainVision markers ...) whose text matches
     ``pattern``, and the rising edges of a trigger channel: ``channel`` when given, else every
-    'other' channel whose name matches ``pattern``. An edge is a crossing of the midpoint
-    between the channel's 5th and 95th percentiles.
+    'other' channel whose name matches ``pattern``. An edge is an upward crossing of the
+    midpoint between the channel's minimum and maximum.
 
     Parameters
     ----------
@@ -208,7 +208,7 @@ def find_cues(recording, *, pattern=CUE_PATTERN, channel=None):
     chans = ([recording[channel]] if channel is not None else
              [c for c in recording.pick("other") if regex.search(c.name)])
     for ch in chans:
-        lo, hi = np.percentile(ch.data, [5, 95])
+        lo, hi = np.nanmin(ch.data), np.nanmax(ch.data)  # a TTL pulse is brief: not percentiles
         if hi > lo:
             ups = level_crossings(ch.data, 0.5 * (lo + hi), direction="up")
             times.extend(ch.start_s + ups / ch.fs)

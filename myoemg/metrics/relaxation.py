@@ -6,11 +6,12 @@ Definitions (the sources define only the levels, from peak force: Logigian 2005,
 - **Release** (``release_s``): the onset of the final fall of the grip — the last sustained drop
   towards baseline, not the global maximum. On the force low-passed at
   :data:`RELEASE_LOWPASS_HZ` (below physiological tremor, 8–12 Hz, so that a tremor cycle is not
-  taken for the let-go), the final fall is the run of samples, ending where the force last falls
-  through :data:`ANCHOR_PCT` % of the peak before relaxing, whose slope is steeper than the
-  hold's median slope by more than :data:`FALL_SLOPE_FRAC` of the fall's steepest slope; the
-  release is its first sample (sub-sample interpolated). A partial let-go followed by a re-grip
-  ends such a run, so the release is that of the final fall.
+  taken for the let-go), the final fall is the last steep descent (a local minimum of the slope
+  reaching :data:`STEEP_FRAC` of the steepest slope since the peak) before the force passes
+  :data:`ANCHOR_PCT` % of the peak for the last time; going back from its steepest point, the
+  release is the first sample whose slope is no longer steeper than the hold's median slope by
+  :data:`FALL_SLOPE_FRAC` of that steepest slope (sub-sample interpolated). A partial let-go
+  followed by a re-grip, or an early overshoot that settles, is not the final fall.
 - **Reference level** (``reference``, ``ref_force_*``): levels are percentages of
   ``(reference − baseline)`` above the baseline, ``L_p = baseline + p/100 · (reference −
   baseline)``. The QMA sources use peak force. When the force has **sagged** below
@@ -63,6 +64,9 @@ RELEASE_LOWPASS_HZ = 5.0
 ANCHOR_PCT = 30.0
 #: The fall is steeper than the hold by more than this fraction of its steepest slope (ours).
 FALL_SLOPE_FRAC = 0.1
+#: A descent counts as a fall when its slope reaches this fraction of the steepest slope since
+#: the peak (ours: a slow tail or the noise on it stays well below it).
+STEEP_FRAC = 0.3
 #: The hold's slope is the median over this long before the fall (ours), from the peak on when
 #: the peak is at least MIN_HOLD_S before the fall (ours), else reaching before the peak.
 HOLD_WINDOW_S = 1.0
@@ -162,9 +166,10 @@ def _release_onset(xs, i_peak, i_end, fs, base, amp):
     """Fractional index, from the peak, of the onset of the final fall; NaN when there is none.
 
     ``xs`` is the release-filtered force, ``i_peak`` and ``i_end`` the trial's peak and the end
-    of its window (samples). Module docstring: the final fall is the run of samples, ending at
-    the last crossing of :data:`ANCHOR_PCT` % before the force relaxes, whose slope is steeper
-    than the hold's by more than :data:`FALL_SLOPE_FRAC` of the fall's steepest slope.
+    of its window (samples). Module docstring: the final fall is the last steep descent before
+    the force passes :data:`ANCHOR_PCT` % for the last time; it starts at the first sample,
+    going back from its steepest point, whose slope is no longer steeper than the hold's by
+    :data:`FALL_SLOPE_FRAC` of that steepest slope.
     """
     seg = xs[i_peak:i_end]
     if seg.size < 5 or not amp > 0:
@@ -175,8 +180,8 @@ def _release_onset(xs, i_peak, i_end, fs, base, amp):
     i_hold = max(0, i_peak - int(round(HOLD_WINDOW_S * fs)))
     slope = np.gradient(xs[i_hold:i_peak + j + 2]) * fs
     j, p = j + i_peak - i_hold, i_peak - i_hold  # indices in ``slope``
-    steepest = float(slope[p:j + 1].min())
-    onset = _fall_start(slope, j, p, hold=0.0, steepest=steepest)
+    k = _steepest_of_last_fall(slope, p, j)
+    onset = _fall_start(slope, k, p, hold=0.0, steepest=slope[k])
     # Second pass: compare with the slope of the hold just before that first estimate (a
     # sagging hold falls too, more slowly); the hold starts at the peak when it is long enough.
     i_on = int(np.floor(onset))
@@ -185,8 +190,27 @@ def _release_onset(xs, i_peak, i_end, fs, base, amp):
         first = max(first, p)
     hold = float(np.median(slope[max(0, first):i_on + 1]))
     if hold < 0:
-        onset = _fall_start(slope, j, p, hold=hold, steepest=steepest)
+        onset = _fall_start(slope, k, p, hold=hold, steepest=slope[k])
     return onset - p
+
+
+def _steepest_of_last_fall(slope, p, j):
+    """Index of the steepest point of the last steep descent between the peak and ``j``.
+
+    The last local minimum of the slope that reaches :data:`STEEP_FRAC` of the steepest slope
+    since the peak: a slow tail after the fast fall (the anchor may lie in it) or an early
+    overshoot that settles are not the let-go.
+    """
+    part = slope[p:j + 1]
+    steepest = float(part.min())
+    if part.size < 3 or not steepest < 0:
+        return p + int(np.argmin(part))
+    inner = (part[1:-1] <= part[:-2]) & (part[1:-1] < part[2:])
+    minima = np.flatnonzero(inner & (part[1:-1] <= STEEP_FRAC * steepest)) + 1
+    last = minima[-1] if minima.size else int(np.argmin(part))
+    if part[-1] <= STEEP_FRAC * steepest and part[-1] < part[-2]:
+        last = part.size - 1  # still steepening at the anchor
+    return p + int(last)
 
 
 def _anchor(seg, base, amp):
@@ -205,10 +229,10 @@ def _anchor(seg, base, amp):
     return int(np.floor(anchor[-1]))
 
 
-def _fall_start(slope, j, p, *, hold, steepest):
-    """First sample of the steep run ending at ``j`` (not before the peak ``p``), interpolated."""
+def _fall_start(slope, k, p, *, hold, steepest):
+    """First sample of the steep run through ``k`` (not before the peak ``p``), interpolated."""
     threshold = hold - FALL_SLOPE_FRAC * max(hold - steepest, 0.0)
-    calm = np.flatnonzero(slope[: j + 1] >= threshold)
+    calm = np.flatnonzero(slope[: k + 1] >= threshold)
     if not calm.size or calm[-1] < p:
         return float(p)  # the fall starts at the peak
     i = calm[-1]  # last sample not yet in the fall
