@@ -126,12 +126,15 @@ def find_trials(force, *, fs, threshold_frac=0.3, min_hold_s=1.0, merge_gap_s=0.
     group = np.cumsum(keep) - 1
     starts = starts[keep]
     stops = np.array([stops[group == g].max() for g in range(group.max() + 1)])
-    long_enough = (stops - starts) >= min_hold_s * fs
-    starts, stops = starts[long_enough], stops[long_enough]
-    if starts.size == 0:
+    held_s = (stops - starts) / fs
+    long_enough = held_s >= min_hold_s
+    if not long_enough.any():
         raise NoTrialsError(
             f"no grip found: the force never stayed above {threshold_frac:.0%} of its range "
-            f"for {min_hold_s} s. Check the force channel, its unit, or lower min_hold_s.")
+            f"for {min_hold_s} s ({held_s.size} shorter contraction(s), the longest "
+            f"{held_s.max():.2g} s). Check the force channel, its unit, or lower min_hold_s "
+            "for brief pinches.")
+    starts, stops = starts[long_enough], stops[long_enough]
 
     sfx = force_suffix(unit)
     rows = []
