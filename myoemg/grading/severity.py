@@ -255,7 +255,8 @@ def grade_severity(rt90_5_s, *, censored=None, lower_bound_s=None, myotonic_tria
                        "release (reported, not scored)")
     if "peak_force_max" in numbers:
         _force_reasons(numbers, force_unit, min_peak_force_n, reasons, caveats)
-    if uln.provisional:
+    provisional = uln.provisional and score is not None  # a comparison with the ULN was made
+    if provisional:
         caveats.append(f"provisional: the ULN of RT90-5 for this device is unknown "
                        f"({uln.source.split(':')[0]}), so the {uln.device_type} default "
                        f"{u:g} s was used; pass uln_rt90_5_s=<seconds, from your own "
@@ -267,12 +268,12 @@ def grade_severity(rt90_5_s, *, censored=None, lower_bound_s=None, myotonic_tria
             f"(>= {grade_bounds[2]}); myotonic discharges raise grade 0 to 1; prolonged "
             "relaxation without myotonic discharges on an examined EMG is not graded; "
             "after-activity and peak force are reported, not scored (ours; SPEC.md §4)")
-    head = (f"grade {grade} ({label}{', provisional' if uln.provisional else ''})"
+    head = (f"grade {grade} ({label}{', provisional' if provisional else ''})"
             if grade is not None else "not graded")
     return Grade(grade=grade, label=label, text=f"{head} - {DISCLAIMER}",
                  reasons=tuple(reasons), caveats=tuple(caveats),
                  numbers=GradeNumbers(**numbers), uln=uln, rule=rule, disclaimer=DISCLAIMER,
-                 provisional=uln.provisional)
+                 provisional=provisional)
 
 
 def _force_reasons(numbers, force_unit, min_peak_force_n, reasons, caveats):

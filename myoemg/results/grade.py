@@ -124,8 +124,8 @@ class Grade(Result):
     disclaimer : str
         "research use; not a validated clinical scale".
     provisional : bool
-        True when the device's ULN is unknown and a default ULN was used (a caveat says what
-        to pass); the grade is then provisional.
+        True when relaxation times were compared with a default ULN because the device's is
+        unknown (a caveat says what to pass); the grade is then provisional.
     """
 
     grade: int | None
