@@ -33,28 +33,36 @@ def _measure(kind, fs, *, tremor, lag, seed, reference="auto", **sim):
     rec, truth = simulate_grips(shapes, fs=fs, seed=seed, **sim)
     tr = find_trials(rec.force.data, fs=fs)
     assert len(tr) == len(truth), (kind, fs)
-    rt = relaxation_times(rec.force.data, tr, fs=fs, reference=reference,
-                          clipped=truth["clipped"].to_numpy())
-    return rt.assign(kind=kind, fs=fs, tremor=tremor, lag=lag), truth
+    refs = (reference,) if isinstance(reference, str) else reference
+    out = [relaxation_times(rec.force.data, tr, fs=fs, reference=ref,
+                            clipped=truth["clipped"].to_numpy())
+           .assign(kind=kind, fs=fs, tremor=tremor, lag=lag) for ref in refs]
+    return (out[0] if isinstance(reference, str) else out), truth
 
 
 @pytest.fixture(scope="module")
 def sagging():
-    """120 sagging grips: 5 shapes x 4 rates x (tremor, sensor lag) x 3 grips."""
-    found, truths = [], []
+    """120 grips that sag 10-35 %: 5 shapes x 4 rates x (tremor, sensor lag) x 3 grips.
+
+    Returns the measurements with reference='release' and 'auto', and the truth.
+    """
+    release, auto, truths = [], [], []
     for i, kind in enumerate(SAG_KINDS):
         for j, fs in enumerate(RATES):
             for tremor, lag in ((False, False), (True, True)) if (i + j) % 2 else \
                     ((True, False), (False, True)):
-                rt, truth = _measure(kind, fs, tremor=tremor, lag=lag, seed=10 * i + j,
-                                     reference="release")
-                found.append(rt)
+                (rt_release, rt_auto), truth = _measure(
+                    kind, fs, tremor=tremor, lag=lag, seed=10 * i + j,
+                    reference=("release", "auto"))
+                release.append(rt_release)
+                auto.append(rt_auto)
                 truths.append(truth)
-    return pd.concat(found, ignore_index=True), pd.concat(truths, ignore_index=True)
+    return (pd.concat(release, ignore_index=True), pd.concat(auto, ignore_index=True),
+            pd.concat(truths, ignore_index=True))
 
 
 def test_sagging_grips_release_and_rt_match_the_truth(sagging):
-    found, truth = sagging
+    found, _, truth = sagging
     assert len(found) >= 100
     release_err = (found.release_s - truth.release_s).abs()
     assert release_err.max() <= 0.05, release_err.describe()
@@ -63,29 +71,24 @@ def test_sagging_grips_release_and_rt_match_the_truth(sagging):
     bad = found[err > _tolerance(truth.rt90_5_release_s)]
     assert bad.empty, bad
     assert found.tremor.any() and found.lag.any() and (~found.lag).any()
+    # a compliant sensor hides part of the muscle's sag; without one every grip sags > 10 %
+    assert (truth.sag_pct[~found.lag] > SAG_LIMIT_PCT).all()
 
 
 def test_auto_reference_follows_the_sag_rule(sagging):
-    found, truth = sagging
-    assert (found.reference == "release").all()  # forced; now the rule itself:
-    rows = []
-    for (kind, fs, tremor, lag), _ in found.groupby(["kind", "fs", "tremor", "lag"], sort=False):
-        seed = 10 * SAG_KINDS.index(kind) + RATES.index(fs)
-        rt, t = _measure(kind, fs, tremor=tremor, lag=lag, seed=seed)
-        rows.append(pd.DataFrame({"ref": rt.reference, "truth_ref": t.reference,
-                                  "sag": t.sag_pct, "err": (rt.rt90_5_s - t.rt90_5_s).abs(),
-                                  "tol": _tolerance(t.rt90_5_s),
-                                  "flag": rt.rt_flag_reason}))
-        if len(rows) == 12:  # a third of the grid is enough to check the rule
-            break
-    auto = pd.concat(rows, ignore_index=True)
-    clear = (auto.sag - SAG_LIMIT_PCT).abs() > 1.5  # near the limit either choice is fair
-    assert (auto.ref[clear] == auto.truth_ref[clear]).all()
-    agree = auto.ref == auto.truth_ref
-    assert (auto.err[agree] <= auto.tol[agree]).all(), auto[agree & (auto.err > auto.tol)]
-    released = auto.ref == "release"
-    assert auto.flag[released].str.contains("sagged").all()
-    assert (auto.flag[~released] == "").all()
+    _, auto, truth = sagging
+    # The measured peak rides on the tremor (SPEC.md §2: the peak of the 10-20 Hz force), the
+    # truth's does not: near the limit, within the tremor's amplitude, either choice is fair.
+    margin = 1.5 + np.where(auto.tremor, 100 * 0.03, 0.0)
+    clear = (truth.sag_pct - SAG_LIMIT_PCT).abs().to_numpy() > margin
+    assert (auto.reference[clear] == truth.reference[clear]).all()
+    assert clear.sum() >= 90  # 97 of the 120 here
+    agree = (auto.reference == truth.reference).to_numpy()
+    err = (auto.rt90_5_s - truth.rt90_5_s).abs()
+    assert (err[agree] <= _tolerance(truth.rt90_5_s)[agree]).all()
+    released = (auto.reference == "release").to_numpy()
+    assert auto.rt_flag_reason[released].str.contains("sagged").all()
+    assert (auto.rt_flag_reason[~released] == "").all()
 
 
 def test_peak_reference_keeps_the_classic_numbers_and_flags_them():
