@@ -6,7 +6,8 @@ import myoemg
 
 from ._common import call_options, read_recording
 
-_SHOW = ["trial", "onset_s", "release_s", "peak_force_n", "rt90_5_s", "rt90_50_s", "rt50_5_s",
+_SHOW = ["trial", "onset_s", "release_s", "peak_force_n", "peak_force_au", "rt90_5_s",
+         "rt90_50_s", "rt50_5_s",
          "relaxed", "after_activity_s", "myotonic", "discharge_count"]
 
 

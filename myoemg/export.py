@@ -7,6 +7,10 @@
   ``duration`` in seconds, ``trial_type``, ``n/a`` for missing values) with its JSON sidecar.
 - :func:`write_parquet`: ``trials.parquet`` and ``discharges.parquet`` when pyarrow is installed.
 
+Force values keep their unit in the column name, as in ``trials.csv``: ``peak_force_n`` (with
+``"Units": "N"`` in the sidecar) for a force in newtons, ``peak_force_au`` (``"a.u."``) for an
+uncalibrated one.
+
 Descriptions (``trial_type``) are hierarchical, as MNE's event ids: ``grip/<k>`` (onset to
 release of grip k), ``relaxation/<k>`` (90 % crossing to 5 % crossing; ``relaxation/<k>/censored``
 to the end of the window when the force did not relax) and ``discharge/<kind>/<k>`` (start to
@@ -23,11 +27,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .utils import atomic_path, logger, write_text_atomic
+from .utils import atomic_path, force_suffix, logger, write_text_atomic
 
-#: Columns of :func:`events_table`, in order.
-EVENTS_COLUMNS = ["onset", "duration", "trial_type", "trial", "channel", "kind", "rt90_5_s",
-                  "peak_force_n", "relaxed"]
+
+def events_columns(force_unit="N"):
+    """Columns of :func:`events_table`, in order, for a force in ``force_unit``."""
+    return ["onset", "duration", "trial_type", "trial", "channel", "kind", "rt90_5_s",
+            f"peak_force_{force_suffix(force_unit)}", "relaxed"]
+
+
+#: Columns of :func:`events_table` for a force in newtons.
+EVENTS_COLUMNS = events_columns("N")
 
 _EVENTS_SIDECAR = {
     "onset": {"Description": "Start of the event from the first sample of the recording",
@@ -42,7 +52,6 @@ _EVENTS_SIDECAR = {
     "kind": {"Description": "Discharge class given by the myoemg detector"},
     "rt90_5_s": {"Description": "Relaxation time from 90 % to 5 % of peak force (SPEC.md §2)",
                  "Units": "s"},
-    "peak_force_n": {"Description": "Peak grip force above baseline", "Units": "N"},
     "relaxed": {"Description": "True when the force reached 5 % of peak before the next grip"},
 }
 
@@ -58,20 +67,23 @@ def events_table(trials, discharges=None):
     ----------
     trials : DataFrame
         ``Analysis.trials`` (needs ``trial``, ``onset_s``, ``release_s``, ``t90_s``, ``t5_s``,
-        ``window_end_s``, ``relaxed``, ``rt90_5_s``, ``peak_force_n``); times in seconds.
+        ``window_end_s``, ``relaxed``, ``rt90_5_s`` and ``peak_force_n`` or
+        ``peak_force_au``); times in seconds.
     discharges : DataFrame | None
         ``Analysis.discharges`` (needs ``channel``, ``start_s``, ``end_s``, ``kind``, ``trial``).
 
     Returns
     -------
     events : DataFrame
-        :data:`EVENTS_COLUMNS`, sorted by onset; ``onset`` and ``duration`` in seconds.
+        :func:`events_columns` (the force column named as in ``trials``), sorted by onset;
+        ``onset`` and ``duration`` in seconds.
     """
+    force_col = "peak_force_n" if "peak_force_n" in trials else "peak_force_au"
     rows = []
     for tr in trials.itertuples(index=False):
         k = int(tr.trial)
         common = {"trial": k, "channel": None, "kind": None, "rt90_5_s": tr.rt90_5_s,
-                  "peak_force_n": tr.peak_force_n, "relaxed": bool(tr.relaxed)}
+                  force_col: getattr(tr, force_col), "relaxed": bool(tr.relaxed)}
         if np.isfinite(tr.onset_s) and np.isfinite(tr.release_s):
             rows.append({"onset": tr.onset_s, "duration": tr.release_s - tr.onset_s,
                          "trial_type": f"grip/{k}", **common})
@@ -87,8 +99,9 @@ def events_table(trials, discharges=None):
                          "trial_type": f"discharge/{d.kind}/{_trial_label(trial)}",
                          "trial": None if trial is None or pd.isna(trial) else int(trial),
                          "channel": d.channel, "kind": d.kind, "rt90_5_s": np.nan,
-                         "peak_force_n": np.nan, "relaxed": None})
-    events = pd.DataFrame(rows, columns=EVENTS_COLUMNS)
+                         force_col: np.nan, "relaxed": None})
+    events = pd.DataFrame(rows, columns=events_columns("N" if force_col == "peak_force_n"
+                                                       else "a.u."))
     events["trial"] = events["trial"].astype("Int64")
     return events.sort_values("onset", kind="stable").reset_index(drop=True)
 
@@ -191,7 +204,17 @@ def write_events_tsv(analysis, directory, *, stem=None, overwrite=True):
              "events_sidecar": directory / f"{stem}_events.json"}
     with atomic_path(paths["events"], overwrite=overwrite) as tmp:
         ev.to_csv(tmp, sep="\t", index=False, na_rep="n/a", float_format="%.6f")
-    write_text_atomic(paths["events_sidecar"], json.dumps(_EVENTS_SIDECAR, indent=2) + "\n",
+    force = ({"peak_force_n": {"Description": "Peak grip force above baseline", "Units": "N"}}
+             if "peak_force_n" in ev else
+             {"peak_force_au": {"Description": ("Peak grip force above baseline, uncalibrated "
+                                                "(the device's arbitrary units, not newtons)"),
+                                "Units": "a.u."}})
+    sidecar = {}
+    for key, value in _EVENTS_SIDECAR.items():  # the force column before 'relaxed', as in ev
+        if key == "relaxed":
+            sidecar.update(force)
+        sidecar[key] = value
+    write_text_atomic(paths["events_sidecar"], json.dumps(sidecar, indent=2) + "\n",
                       overwrite=overwrite)
     return paths
 
@@ -233,5 +256,5 @@ def _arrow_safe(table):
     return out
 
 
-__all__ = ["EVENTS_COLUMNS", "annotations_to_frame", "events_table", "to_annotations",
-           "write_events_tsv", "write_parquet"]
+__all__ = ["EVENTS_COLUMNS", "annotations_to_frame", "events_columns", "events_table",
+           "to_annotations", "write_events_tsv", "write_parquet"]

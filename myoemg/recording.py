@@ -22,11 +22,15 @@ from .utils import (
     RecordingError,
     check_option,
     convert_to_si,
+    logger,
     missing_channel,
     validate_fs,
 )
 
 SI_UNIT = {"emg": "V", "force": "N"}
+#: Channels of one rate whose lengths differ by at most this many samples are trimmed to the
+#: shortest and analysed together (ours: a rounding of the last sample by the writer).
+MAX_TRIM_SAMPLES = 2
 METADATA_KEYS = ("subject", "session", "muscle", "side", "electrode", "device", "temperature_c",
                  "medication")
 EVENT_COLUMNS = ["onset_s", "duration_s", "description"]
@@ -200,8 +204,40 @@ class Recording:
                 "pick one with force='NAME'.")
         return forces[0] if forces else None
 
+    def channel_groups(self, kind="emg"):
+        """The channels of one kind, stacked in groups that share a rate, a start and a length.
+
+        Channels whose rates agree (relative difference below 1e-6), whose first samples lie
+        less than one sample period apart and whose lengths differ by at most
+        :data:`MAX_TRIM_SAMPLES` form one group: a start a fraction of a sample apart (a
+        Spike2 file's 20 µs at 5 kHz) is taken as aligned, and the longer channels are trimmed
+        to the shortest; each is said in the group's ``notes``. Other channels (another rate,
+        or a start a sample or more apart) form groups of their own, in channel order.
+
+        Parameters
+        ----------
+        kind : {'emg', 'force', 'other'}
+            Which channels.
+
+        Returns
+        -------
+        groups : list of ChannelGroup
+            Empty when there is no channel of that kind.
+        """
+        groups = []
+        for ch in self.pick(kind):
+            home = next((g for g in groups if _fits(g[0], ch)), None)
+            if home is None:
+                groups.append([ch])
+            else:
+                home.append(ch)
+        return [_stack(g, kind, self.source_name) for g in groups]
+
     def get_data(self, kind="emg"):
-        """Stack the channels of one kind that share a rate and length.
+        """Stack the channels of one kind that share a rate, a start and a length.
+
+        Starts less than a sample apart count as aligned and lengths a sample or two apart are
+        trimmed (see :meth:`channel_groups`; logged).
 
         Returns
         -------
@@ -215,19 +251,23 @@ class Recording:
         Raises
         ------
         ChannelError
-            When there is no such channel, or the channels differ in rate or length
-            (analyse them one at a time with :meth:`select`).
+            When there is no such channel, or the channels form several groups (another rate,
+            or starts a sample or more apart): take them group by group with
+            :meth:`channel_groups`, or pick some with :meth:`select`.
         """
-        chans = self.pick(kind)
-        if not chans:
+        groups = self.channel_groups(kind)
+        if not groups:
             raise ChannelError(f"{self.source_name} has no {kind} channel; channels are "
                                f"{self.ch_names} with kinds {self.kinds}.")
-        shapes = {(ch.fs, ch.n_times, ch.start_s) for ch in chans}
-        if len(shapes) > 1:
+        if len(groups) > 1:
+            desc = "; ".join(f"{g.names} at {g.fs:g} Hz from {g.start_s:.6g} s" for g in groups)
             raise ChannelError(
-                f"the {kind} channels of {self.source_name} differ in rate, length or start "
-                f"({sorted(shapes)}); select channels that match with Recording.select().")
-        return np.vstack([ch.data for ch in chans]), chans[0].fs, [ch.name for ch in chans]
+                f"the {kind} channels of {self.source_name} differ in rate or start ({desc}); "
+                "take them group by group with Recording.channel_groups(), or pick matching "
+                "ones with Recording.select().")
+        for note in groups[0].notes:
+            logger.info("%s", note)
+        return groups[0].data, groups[0].fs, list(groups[0].names)
 
     # -- derived recordings -------------------------------------------------------------------
     def copy(self):
@@ -339,6 +379,56 @@ class Recording:
         return f"<Recording {self.duration_s:.2f} s: {parts}>"
 
 
+@dataclass(frozen=True)
+class ChannelGroup:
+    """Channels of one kind stacked at one rate (:meth:`Recording.channel_groups`).
+
+    Attributes
+    ----------
+    data : ndarray, shape (n_channels, n_times)
+        Samples in SI units.
+    fs : float
+        Sampling rate, Hz.
+    names : tuple of str
+        Channel names, one per row.
+    start_s : float
+        Time of the first sample (that of the first channel), s from the recording start.
+    notes : tuple of str
+        Starts taken as aligned and lengths trimmed, in words.
+    """
+
+    data: np.ndarray
+    fs: float
+    names: tuple
+    start_s: float
+    notes: tuple = ()
+
+
+def _fits(first, ch):
+    """Whether ``ch`` joins the group that ``first`` opened (see channel_groups)."""
+    return (abs(ch.fs - first.fs) <= 1e-6 * first.fs
+            and abs(ch.start_s - first.start_s) < 1.0 / first.fs
+            and abs(ch.n_times - first.n_times) <= MAX_TRIM_SAMPLES)
+
+
+def _stack(chans, kind, source):
+    """One ChannelGroup from channels that fit together, saying what was reconciled."""
+    first, notes = chans[0], []
+    n = min(c.n_times for c in chans)
+    for c in chans[1:]:
+        gap = c.start_s - first.start_s
+        if gap != 0:
+            notes.append(f"{kind} channels {first.name!r} and {c.name!r} of {source} start "
+                         f"{abs(gap) * 1e6:.3g} µs apart ({abs(gap) * first.fs:.2f} sample at "
+                         f"{first.fs:g} Hz): analysed as aligned")
+    if any(c.n_times != n for c in chans):
+        longer = [f"{c.name!r} ({c.n_times})" for c in chans if c.n_times != n]
+        notes.append(f"{kind} channels {', '.join(longer)} of {source} are longer than the "
+                     f"shortest by at most {MAX_TRIM_SAMPLES} samples: trimmed to {n} samples")
+    return ChannelGroup(np.vstack([c.data[:n] for c in chans]), first.fs,
+                        tuple(c.name for c in chans), first.start_s, tuple(notes))
+
+
 def as_utc(when):
     """Return a time-zone aware datetime (UTC when none is given), or None for anything else."""
     if isinstance(when, datetime):
@@ -346,5 +436,5 @@ def as_utc(when):
     return None
 
 
-__all__ = ["Channel", "EVENT_COLUMNS", "KINDS", "METADATA_KEYS", "Recording", "SI_UNIT",
-           "as_utc"]
+__all__ = ["Channel", "ChannelGroup", "EVENT_COLUMNS", "KINDS", "MAX_TRIM_SAMPLES",
+           "METADATA_KEYS", "Recording", "SI_UNIT", "as_utc"]

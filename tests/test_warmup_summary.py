@@ -14,7 +14,7 @@ DM1 = [2.5, 1.31, 0.96, 0.85, 0.82, 0.80]  # Logigian 2005-like course (SPEC.md 
 
 
 def test_numbers_of_a_dm1_course():
-    s = warmup_summary(DM1, rt50_5_s=np.array(DM1) * 0.8, peak_force_n=[300, 298, 301, 299,
+    s = warmup_summary(DM1, rt50_5_s=np.array(DM1) * 0.8, peak_force=[300, 298, 301, 299,
                                                                          297, 300])
     r = s.rt90_5
     assert r.first_s == 2.5 and r.last_s == 0.8 and r.min_s == 0.8

@@ -13,18 +13,43 @@ strongest grip (above the resting level) for at least ``min_hold_s`` seconds. Ar
   relaxation of this trial is looked for before it.
 
 The thresholds are ours (SPEC.md §2 defines only the levels); each is a keyword argument.
+
+Force columns carry their unit (``baseline_n``, ``peak_force_n`` for newtons; ``baseline_au``,
+``peak_force_au`` for a force in arbitrary units): a value that is not in newtons is never
+labelled N.
+
+:func:`find_cues` finds the "relax" cues a recording carries (EDF+ annotations, markers, a
+trigger channel), for the reaction time of :func:`myoemg.metrics.relaxation.reaction_times`.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
 
 from ..signal import FORCE_LOWPASS_HZ, level_crossings, lowpass
-from ..utils import NoTrialsError, SignalQualityError, logger, validate_fs, verbose
+from ..utils import (
+    ChannelError,
+    NoTrialsError,
+    SignalQualityError,
+    force_suffix,
+    logger,
+    validate_fs,
+    verbose,
+)
 
-TRIAL_COLUMNS = ["trial", "onset_s", "peak_s", "hold_end_s", "window_end_s", "baseline_n",
-                 "peak_force_n"]
+
+def trial_columns(unit="N"):
+    """Columns of :func:`find_trials` for a force in ``unit`` ('N' or anything else: a.u.)."""
+    sfx = force_suffix(unit)
+    return ["trial", "onset_s", "peak_s", "hold_end_s", "window_end_s", f"baseline_{sfx}",
+            f"peak_force_{sfx}"]
+
+
+#: Columns for a force in newtons.
+TRIAL_COLUMNS = trial_columns("N")
 
 
 def _segments(mask):
@@ -36,13 +61,13 @@ def _segments(mask):
 @verbose
 def find_trials(force, *, fs, threshold_frac=0.3, min_hold_s=1.0, merge_gap_s=0.3,
                 lowpass_hz=FORCE_LOWPASS_HZ, baseline_window_s=1.0, baseline_gap_s=0.2,
-                onset_level_pct=5.0, verbose=None):
+                onset_level_pct=5.0, unit="N", verbose=None):
     """Find grips in a force trace.
 
     Parameters
     ----------
     force : ndarray, shape (n_times,)
-        Force in newtons.
+        Force in newtons (or in arbitrary units: say so with ``unit``).
     fs : float
         Sampling rate of the force, in Hz.
     threshold_frac : float
@@ -58,15 +83,18 @@ def find_trials(force, *, fs, threshold_frac=0.3, min_hold_s=1.0, merge_gap_s=0.
         Length of the baseline window and its distance before onset, in seconds (ours).
     onset_level_pct : float
         Onset level, percent of (peak − baseline) above baseline (ours: 5 %, as RT's end point).
+    unit : str
+        Unit of ``force``: 'N', or 'a.u.' for an uncalibrated force (names the columns).
     verbose : bool | str | int | None
         Log level for this call.
 
     Returns
     -------
     trials : DataFrame
-        One row per grip: ``trial`` (1-based), ``onset_s``, ``peak_s``, ``hold_end_s`` (last
-        time above the threshold), ``window_end_s``, ``baseline_n``, ``peak_force_n`` (peak
-        above the baseline). Times in seconds from the first sample.
+        One row per grip (:func:`trial_columns`): ``trial`` (1-based), ``onset_s``,
+        ``peak_s``, ``hold_end_s`` (last time above the threshold), ``window_end_s``,
+        ``baseline_n`` and ``peak_force_n`` (peak above the baseline) — ``baseline_au`` and
+        ``peak_force_au`` when ``unit`` is not 'N'. Times in seconds from the first sample.
 
     Raises
     ------
@@ -98,13 +126,17 @@ def find_trials(force, *, fs, threshold_frac=0.3, min_hold_s=1.0, merge_gap_s=0.
     group = np.cumsum(keep) - 1
     starts = starts[keep]
     stops = np.array([stops[group == g].max() for g in range(group.max() + 1)])
-    long_enough = (stops - starts) >= min_hold_s * fs
-    starts, stops = starts[long_enough], stops[long_enough]
-    if starts.size == 0:
+    held_s = (stops - starts) / fs
+    long_enough = held_s >= min_hold_s
+    if not long_enough.any():
         raise NoTrialsError(
             f"no grip found: the force never stayed above {threshold_frac:.0%} of its range "
-            f"for {min_hold_s} s. Check the force channel, its unit, or lower min_hold_s.")
+            f"for {min_hold_s} s ({held_s.size} shorter contraction(s), the longest "
+            f"{held_s.max():.2g} s). Check the force channel, its unit, or lower min_hold_s "
+            "for brief pinches.")
+    starts, stops = starts[long_enough], stops[long_enough]
 
+    sfx = force_suffix(unit)
     rows = []
     prev_stop = 0
     n_gap = round(baseline_gap_s * fs)
@@ -118,16 +150,16 @@ def find_trials(force, *, fs, threshold_frac=0.3, min_hold_s=1.0, merge_gap_s=0.
         baseline = float(np.median(xf[lo:hi]))
         onset_i = _onset_index(xf, baseline, xf[peak_i], prev_stop, peak_i, onset_level_pct)
         rows.append({"trial": k + 1, "onset_s": onset_i / fs, "peak_s": peak_i / fs,
-                     "hold_end_s": (stop - 1) / fs, "baseline_n": baseline,
-                     "peak_force_n": float(xf[peak_i] - baseline), "_onset_i": onset_i})
+                     "hold_end_s": (stop - 1) / fs, f"baseline_{sfx}": baseline,
+                     f"peak_force_{sfx}": float(xf[peak_i] - baseline), "_onset_i": onset_i})
         prev_stop = stop
     trials = pd.DataFrame(rows)
     # Each relaxation window ends where the next grip starts rising.
     next_onset = trials["_onset_i"].shift(-1).to_numpy() / fs
     trials["window_end_s"] = np.where(np.isnan(next_onset), (x.size - 1) / fs, next_onset)
-    logger.info("Found %d grips (force %.1f Hz, strongest %.1f N above rest)", len(trials),
-                fs, span)
-    return trials[TRIAL_COLUMNS]
+    logger.info("Found %d grips (force %.1f Hz, strongest %.4g %s above rest)", len(trials),
+                fs, span, "N" if sfx == "n" else "a.u.")
+    return trials[trial_columns(unit)]
 
 
 def _onset_index(xf, baseline, peak, lo, peak_i, level_pct):
@@ -135,3 +167,52 @@ def _onset_index(xf, baseline, peak, lo, peak_i, level_pct):
     level = baseline + level_pct / 100 * (peak - baseline)
     ups = level_crossings(xf[lo:peak_i + 1], level, direction="up")
     return lo + (ups[-1] if ups.size else 0.0)
+
+
+#: Default pattern of a "relax" cue in event texts and trigger-channel names (ours).
+CUE_PATTERN = r"\b(relax|release|let[ _-]?go|go)\b"
+
+
+def find_cues(recording, *, pattern=CUE_PATTERN, channel=None):
+    """Times of the "relax" cues a recording carries, in seconds from its start.
+
+    Cues are events (EDF+ annotations, BrainVision markers ...) whose text matches
+    ``pattern``, and the rising edges of a trigger channel: ``channel`` when given, else every
+    'other' channel whose name matches ``pattern``. An edge is an upward crossing of the
+    midpoint between the channel's minimum and maximum.
+
+    Parameters
+    ----------
+    recording : Recording
+        The session (its ``events`` and 'other' channels are searched).
+    pattern : str
+        Regular expression, case-insensitive (:data:`CUE_PATTERN`: 'relax', 'release',
+        'let go', 'go').
+    channel : str | None
+        A trigger channel to use whatever its name.
+
+    Returns
+    -------
+    cue_s : ndarray, shape (n_cues,)
+        Sorted cue times, s.
+
+    Raises
+    ------
+    ChannelError
+        When ``channel`` is not in the recording.
+    """
+    regex = re.compile(pattern, re.IGNORECASE)
+    events = recording.events
+    times = [float(t) for t, d in zip(events["onset_s"], events["description"].astype(str),
+                                      strict=True) if regex.search(d)]
+    if channel is not None and channel not in recording:
+        raise ChannelError(f"cue channel {channel!r} is not in {recording.source_name}; "
+                           f"channels are {recording.ch_names}.")
+    chans = ([recording[channel]] if channel is not None else
+             [c for c in recording.pick("other") if regex.search(c.name)])
+    for ch in chans:
+        lo, hi = np.nanmin(ch.data), np.nanmax(ch.data)  # a TTL pulse is brief: not percentiles
+        if hi > lo:
+            ups = level_crossings(ch.data, 0.5 * (lo + hi), direction="up")
+            times.extend(ch.start_s + ups / ch.fs)
+    return np.sort(np.asarray(times, dtype=float))

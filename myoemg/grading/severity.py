@@ -25,8 +25,14 @@ The rule, in brief (defaults)
    assessed) the grade follows the relaxation times and says so.
 6. After-activity (EMG activity after release) is reported beside the grade but not scored: on
    surface EMG a slow voluntary let-go prolongs it as much as myotonia does (SPEC.md §5).
-7. Peak force is reported; a largest peak below ``min_peak_force_n`` adds a caveat (a weak or
-   submaximal grip makes relaxation times hard to compare), without changing the grade.
+7. Peak force is reported in its unit (newtons, or "a.u." for an uncalibrated force); a
+   largest peak below ``min_peak_force_n`` newtons adds a caveat (a weak or submaximal grip
+   makes relaxation times hard to compare), without changing the grade. An uncalibrated force
+   cannot be compared with newtons, so it never triggers that caveat.
+8. The ULN is device-dependent (SPEC.md §2, §4). When it is unknown — no ``uln_rt90_5_s``, no
+   ``device_type``, and a device that is not recognised — the :data:`DEFAULT_DEVICE` default
+   is used and the grade is **provisional** (``Grade.provisional``, and a caveat that names
+   what to pass).
 """
 
 from __future__ import annotations
@@ -94,7 +100,8 @@ def resolve_uln(*, uln_rt90_5_s=None, device_type=None, device=None):
     Returns
     -------
     uln : Uln
-        ``uln_s``, ``device_type`` and ``source`` (the derivation in words).
+        ``uln_s``, ``device_type``, ``source`` (the derivation in words) and ``provisional``
+        (True when the device is unknown and the :data:`DEFAULT_DEVICE` default was used).
     """
     if uln_rt90_5_s is not None:
         uln = float(uln_rt90_5_s)
@@ -108,9 +115,10 @@ def resolve_uln(*, uln_rt90_5_s=None, device_type=None, device=None):
                        else "commercial" if "commercial" in name else None)
     if device_type is None:
         d = DEVICE_ULN[DEFAULT_DEVICE]
+        which = f"device {device!r} not recognised" if device else "device not given"
         return Uln(d["uln_s"], DEFAULT_DEVICE,
-                   f"device {device!r} not recognised: the {DEFAULT_DEVICE} default is used "
-                   f"({d['derivation']}) - pass uln_rt90_5_s for your device")
+                   f"{which}: the {DEFAULT_DEVICE} default is used ({d['derivation']}) - pass "
+                   "uln_rt90_5_s for your device", provisional=True)
     if device_type not in DEVICE_ULN:
         raise ValueError(f"unknown device_type {device_type!r}; use one of "
                          f"{sorted(DEVICE_ULN)} or pass uln_rt90_5_s.")
@@ -123,9 +131,9 @@ def _points(multiple, cutoffs):
 
 
 def grade_severity(rt90_5_s, *, censored=None, lower_bound_s=None, myotonic_trials=None,
-                   voluntary_letgo=None, after_activity_s=None, peak_force_n=None,
-                   uln_rt90_5_s=None,
-                   device_type=None, device=None, cutoffs_uln=CUTOFFS_ULN,
+                   voluntary_letgo=None, after_activity_s=None, peak_force=None,
+                   force_unit="N", uln_rt90_5_s=None, device_type=None, device=None,
+                   cutoffs_uln=CUTOFFS_ULN,
                    grade_bounds=GRADE_BOUNDS, min_peak_force_n=MIN_PEAK_FORCE_N):
     """Grade the severity of grip myotonia in one session (research use only).
 
@@ -144,8 +152,10 @@ def grade_severity(rt90_5_s, *, censored=None, lower_bound_s=None, myotonic_tria
         (:func:`myoemg.metrics.letgo.voluntary_letgo`); None: not measured.
     after_activity_s : array-like, shape (n_trials,) | None
         EMG after-activity per trial, seconds (reported, not scored).
-    peak_force_n : array-like, shape (n_trials,) | None
-        Peak force above baseline per trial, newtons.
+    peak_force : array-like, shape (n_trials,) | None
+        Peak force above baseline per trial, in ``force_unit``.
+    force_unit : str
+        'N', or 'a.u.' for an uncalibrated force (reported as such; no weak-grip caveat).
     uln_rt90_5_s, device_type, device
         The ULN of RT90-5 (see :func:`resolve_uln` and :data:`DEVICE_ULN`).
     cutoffs_uln : sequence of float
@@ -153,7 +163,8 @@ def grade_severity(rt90_5_s, *, censored=None, lower_bound_s=None, myotonic_tria
     grade_bounds : (int, int, int)
         Smallest score of grades 1, 2, 3 (:data:`GRADE_BOUNDS`, ours).
     min_peak_force_n : float | None
-        Weak-grip caveat below this largest peak force, newtons (:data:`MIN_PEAK_FORCE_N`).
+        Weak-grip caveat below this largest peak force, newtons (:data:`MIN_PEAK_FORCE_N`);
+        only for a force in newtons.
 
     Returns
     -------
@@ -162,7 +173,8 @@ def grade_severity(rt90_5_s, *, censored=None, lower_bound_s=None, myotonic_tria
         'marked', 'not graded'), ``text`` (one line with the disclaimer), ``reasons``,
         ``caveats``, ``numbers`` (:class:`~myoemg.results.GradeNumbers`: ULN, multiples,
         points, score, EMG and force numbers), ``uln`` (:func:`resolve_uln`), ``rule`` (the
-        rule in words) and ``disclaimer`` (:data:`DISCLAIMER`).
+        rule in words), ``disclaimer`` (:data:`DISCLAIMER`) and ``provisional`` (the ULN of
+        the device is unknown).
     """
     rt = np.asarray(rt90_5_s, dtype=float)
     n = rt.size
@@ -173,7 +185,8 @@ def grade_severity(rt90_5_s, *, censored=None, lower_bound_s=None, myotonic_tria
     u = uln.uln_s
     effective = np.where(cens & np.isfinite(bound), bound, rt)
     reasons, caveats = [], []
-    numbers = {"uln_rt90_5_s": u, "n_trials": int(n), "n_censored": int(cens.sum())}
+    numbers = {"uln_rt90_5_s": u, "n_trials": int(n), "n_censored": int(cens.sum()),
+               "force_unit": force_unit}
 
     if np.isfinite(effective).any():
         worst_i = int(np.nanargmax(effective))
@@ -206,11 +219,11 @@ def grade_severity(rt90_5_s, *, censored=None, lower_bound_s=None, myotonic_tria
         numbers.update(after_activity_first_s=float(aa[0]) if aa.size else np.nan,
                        after_activity_max_s=float(np.nanmax(aa)) if np.isfinite(aa).any()
                        else np.nan)
-    if peak_force_n is not None:
-        pf = np.asarray(peak_force_n, dtype=float)
-        numbers.update(peak_force_max_n=float(np.nanmax(pf)) if np.isfinite(pf).any()
+    if peak_force is not None:
+        pf = np.asarray(peak_force, dtype=float)
+        numbers.update(peak_force_max=float(np.nanmax(pf)) if np.isfinite(pf).any()
                        else np.nan,
-                       peak_force_first_n=float(pf[0]) if pf.size else np.nan,
+                       peak_force_first=float(pf[0]) if pf.size else np.nan,
                        peak_force_change_pct=(100 * (pf[-1] - pf[0]) / pf[0]
                                               if pf.size and pf[0] > 0 else np.nan))
 
@@ -252,13 +265,14 @@ def grade_severity(rt90_5_s, *, censored=None, lower_bound_s=None, myotonic_tria
     if "after_activity_max_s" in numbers and math.isfinite(numbers["after_activity_max_s"]):
         reasons.append(f"EMG after-activity up to {numbers['after_activity_max_s']:.2f} s after "
                        "release (reported, not scored)")
-    if "peak_force_max_n" in numbers:
-        pmax = numbers["peak_force_max_n"]
-        reasons.append(f"peak force up to {pmax:.0f} N "
-                       f"({numbers['peak_force_change_pct']:+.0f} % from trial 1 to the last)")
-        if min_peak_force_n is not None and math.isfinite(pmax) and pmax < min_peak_force_n:
-            caveats.append(f"largest peak force {pmax:.0f} N is below {min_peak_force_n:g} N: "
-                           "a weak or submaximal grip; relaxation times may not be comparable")
+    if "peak_force_max" in numbers:
+        _force_reasons(numbers, force_unit, min_peak_force_n, reasons, caveats)
+    provisional = uln.provisional and score is not None  # a comparison with the ULN was made
+    if provisional:
+        caveats.append(f"provisional: the ULN of RT90-5 for this device is unknown "
+                       f"({uln.source.split(':')[0]}), so the {uln.device_type} default "
+                       f"{u:g} s was used; pass uln_rt90_5_s=<seconds, from your own "
+                       f"controls> or device_type={sorted(DEVICE_ULN)}")
     rule = (f"multiple of ULN (RT90-5 ULN {u:g} s, {uln.device_type}) of the worst trial and "
             f"of the plateau each score points: <= {cutoffs_uln[0]:g}x 0, <= {cutoffs_uln[1]:g}x "
             f"1, <= {cutoffs_uln[2]:g}x 2, above 3; score = sum; grade 0 none (score 0), 1 mild "
@@ -268,9 +282,26 @@ def grade_severity(rt90_5_s, *, censored=None, lower_bound_s=None, myotonic_tria
             "the caveat 'EMG did not confirm myotonia', and is not graded when the EMG shows "
             "a slow voluntary let-go; after-activity and peak force are reported, not scored "
             "(ours; SPEC.md §4)")
-    head = f"grade {grade} ({label})" if grade is not None else "not graded"
+    head = (f"grade {grade} ({label}{', provisional' if provisional else ''})"
+            if grade is not None else "not graded")
     if any(c.startswith("EMG did not confirm myotonia") for c in caveats):
         head += ", EMG did not confirm myotonia"
     return Grade(grade=grade, label=label, text=f"{head} - {DISCLAIMER}",
                  reasons=tuple(reasons), caveats=tuple(caveats),
-                 numbers=GradeNumbers(**numbers), uln=uln, rule=rule, disclaimer=DISCLAIMER)
+                 numbers=GradeNumbers(**numbers), uln=uln, rule=rule, disclaimer=DISCLAIMER,
+                 provisional=provisional)
+
+
+def _force_reasons(numbers, force_unit, min_peak_force_n, reasons, caveats):
+    """The peak-force reason (in its unit) and, for newtons only, the weak-grip caveat."""
+    pmax = numbers["peak_force_max"]
+    digits = ".0f" if force_unit == "N" or abs(pmax) >= 100 else ".3g"
+    value = f"{pmax:{digits}} {'N' if force_unit == 'N' else 'a.u.'}"
+    reasons.append(f"peak force up to {value} "
+                   f"({numbers['peak_force_change_pct']:+.0f} % from trial 1 to the last)")
+    if force_unit != "N":
+        caveats.append("force uncalibrated (a.u.): peak forces cannot be compared with "
+                       "newtons or with other devices")
+    elif min_peak_force_n is not None and math.isfinite(pmax) and pmax < min_peak_force_n:
+        caveats.append(f"largest peak force {pmax:.0f} N is below {min_peak_force_n:g} N: "
+                       "a weak or submaximal grip; relaxation times may not be comparable")

@@ -31,6 +31,7 @@ READERS = {
     ".smrx": ("spike2", "read_spike2", "neo", "Spike2"),
     ".acq": ("biopac", "read_biopac", "bioread", "Biopac AcqKnowledge"),
     ".wav": ("wav", "read_wav", None, "WAV audio"),
+    ".mat": ("matlab", "read_matlab", None, "MATLAB .mat (v4-v7; v7.3 needs h5py)"),
     **{s: ("text", "read_text", None, "CSV/TSV text") for s in TEXT_SUFFIXES},
 }
 # companion files users pick by mistake -> the file to pass instead
@@ -206,7 +207,7 @@ def _read(path, force, *, emg, force_channel, force_unit, force_calibration, off
 def __getattr__(name):
     lazy = {"read_brainvision": "brainvision", "read_fif": "fif", "read_wfdb": "wfdb",
             "read_spike2": "spike2", "read_biopac": "biopac", "read_wav": "wav",
-            "read_bids": "bids", "read_raw": "mne_raw"}
+            "read_bids": "bids", "read_raw": "mne_raw", "read_matlab": "matlab"}
     if name in lazy:
         return getattr(importlib.import_module(f".{lazy[name]}", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -215,6 +216,7 @@ def __getattr__(name):
 __all__ = [
     "read", "write_edf", "write_force_csv", "read_edf", "read_text", "read_force_csv",
     "read_brainvision", "read_fif", "read_wfdb", "read_spike2", "read_biopac", "read_wav",
+    "read_matlab",
     "read_bids", "read_raw", "pair", "estimate_offset", "Alignment", "sibling_force_file",
     "supported_formats", "record_duration", "file_sha256",
 ]

@@ -288,8 +288,8 @@ def _measure_summary(rt, trial, fit_min_trials, tol_frac, tol_s, min_change_s):
         fit=warmup_curve_fit(rt, trial=trial, min_trials=fit_min_trials))
 
 
-def warmup_summary(rt90_5_s, *, rt90_50_s=None, rt50_5_s=None, peak_force_n=None,
-                   censored=None, lower_bound_s=None, myotonic_evidence=None,
+def warmup_summary(rt90_5_s, *, rt90_50_s=None, rt50_5_s=None, peak_force=None,
+                   force_unit="N", censored=None, lower_bound_s=None, myotonic_evidence=None,
                    voluntary_letgo=None,
                    plateau_tol_frac=PLATEAU_TOL_FRAC, plateau_tol_s=PLATEAU_TOL_S,
                    fit_min_trials=MIN_FIT_TRIALS, **pattern_kwargs):
@@ -301,8 +301,10 @@ def warmup_summary(rt90_5_s, *, rt90_50_s=None, rt50_5_s=None, peak_force_n=None
         RT90-5 per trial in trial order, seconds; NaN where censored.
     rt90_50_s, rt50_5_s : array-like, shape (n_trials,) | None
         RT90-50 and RT50-5 per trial, seconds (summarised the same way when given).
-    peak_force_n : array-like, shape (n_trials,) | None
-        Peak force above baseline per trial, newtons.
+    peak_force : array-like, shape (n_trials,) | None
+        Peak force above baseline per trial, in ``force_unit``.
+    force_unit : str
+        'N', or 'a.u.' for an uncalibrated force (kept beside the numbers).
     censored : array-like of bool, shape (n_trials,) | None
         True where a trial did not relax (default: where RT90-5 is NaN).
     lower_bound_s : array-like, shape (n_trials,) | None
@@ -326,9 +328,9 @@ def warmup_summary(rt90_5_s, *, rt90_50_s=None, rt50_5_s=None, peak_force_n=None
         for a warm-up), ``warmup_pct`` (of the first), ``share_trial_1_2`` (fraction of the
         change first − last that happens between trials 1 and 2; NaN when that change is below
         ``min_change_s``), ``plateau_trial``, ``plateau_s``, ``plateau_tolerance_s`` and
-        ``fit`` (:func:`warmup_curve_fit`); ``peak_force``: ``per_trial_n``, ``first_n``,
-        ``last_n``, ``max_n``, ``change_n`` (last − first) and ``change_pct``; ``definitions``:
-        the rules in words.
+        ``fit`` (:func:`warmup_curve_fit`); ``peak_force``: a PeakForceCourse with
+        ``per_trial``, ``first``, ``last``, ``max``, ``change`` (last − first), ``change_pct``
+        and ``force_unit``; ``definitions``: the rules in words.
 
     Notes
     -----
@@ -358,14 +360,15 @@ def warmup_summary(rt90_5_s, *, rt90_50_s=None, rt50_5_s=None, peak_force_n=None
         measures[name] = _measure_summary(v, trial, fit_min_trials, plateau_tol_frac,
                                           plateau_tol_s, min_change_s)
     peak = None
-    if peak_force_n is not None:
-        pf = np.asarray(peak_force_n, dtype=float)
+    if peak_force is not None:
+        pf = np.asarray(peak_force, dtype=float)
         first, last = (float(pf[0]), float(pf[-1])) if pf.size else (np.nan, np.nan)
         peak = PeakForceCourse(
-            per_trial_n=tuple(float(v) for v in pf), first_n=first, last_n=last,
-            max_n=float(np.nanmax(pf)) if np.isfinite(pf).any() else np.nan,
-            change_n=last - first,
-            change_pct=100 * (last - first) / first if first > 0 else np.nan)
+            per_trial=tuple(float(v) for v in pf), first=first, last=last,
+            max=float(np.nanmax(pf)) if np.isfinite(pf).any() else np.nan,
+            change=last - first,
+            change_pct=100 * (last - first) / first if first > 0 else np.nan,
+            force_unit=force_unit)
     definitions = {
         "warmup_s": "RT(trial 1) - RT(last trial); positive = warm-up (SPEC.md §3)",
         "warmup_pct": "warmup_s / RT(trial 1) x 100",

@@ -32,7 +32,8 @@ def trial_quality(trials, flags, *, force=None, emg_span_s=None):
     ----------
     trials : DataFrame
         The trials table of :func:`myoemg.analyze` (``onset_s``, ``window_end_s``,
-        ``release_s``, ``t5_s``, ``relaxed``, ``baseline_n``, ``peak_force_n``), in recording
+        ``release_s``, ``t5_s``, ``relaxed``, ``baseline_n``, ``peak_force_n`` — or
+        ``baseline_au``, ``peak_force_au`` for an uncalibrated force), in recording
         time.
     flags : DataFrame
         From :func:`check_recording`.
@@ -86,10 +87,12 @@ def _no_return(xf, force, tr):
     i1 = int(np.floor((tr.window_end_s - force.start_s) * force.fs)) + 1
     i0 = max(0, i1 - max(1, round(R.SETTLE_S * force.fs)))
     i0 = max(i0, int(np.ceil((tr.peak_s - force.start_s) * force.fs)))
-    if i1 <= i0 or i1 > xf.size or not tr.peak_force_n > 0:
+    sfx = "n" if hasattr(tr, "peak_force_n") else "au"  # the unit is in the column names
+    peak, base = getattr(tr, f"peak_force_{sfx}"), getattr(tr, f"baseline_{sfx}")
+    if i1 <= i0 or i1 > xf.size or not peak > 0:
         return []
-    residual = float(np.median(xf[i0:i1])) - tr.baseline_n
-    return ["force_no_return"] if residual > R.NO_RETURN_FRAC * tr.peak_force_n else []
+    residual = float(np.median(xf[i0:i1])) - base
+    return ["force_no_return"] if residual > R.NO_RETURN_FRAC * peak else []
 
 
 __all__ = ["QUALITY_TRIAL_COLUMNS", "trial_quality"]

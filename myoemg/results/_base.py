@@ -3,6 +3,12 @@
 Results are frozen dataclasses. ``to_dict()`` gives plain Python containers (dicts, lists,
 floats that may be NaN) with the field names as keys, nested results included;
 ``to_json()`` gives JSON text in which NaN and infinities become ``null``.
+
+Units of force (one convention for every result): a typed force field is unit-neutral
+(``peak_force_max``) only beside an explicit ``force_unit`` ('N' or 'a.u.'); its serialised
+name carries the unit (:func:`force_key`: ``peak_force_max_n`` or ``peak_force_max_au``), and
+the ``*_n`` properties kept for readers give the value only when it is in newtons (NaN
+otherwise, :func:`newtons`). Tables (trials, events) name their columns the same way.
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ import json
 import math
 
 import numpy as np
+
+from ..utils import force_suffix
 
 #: Field metadata key: fields marked ``{SKIP: True}`` hold live objects (tables, recordings)
 #: and are left out of ``to_dict()``.
@@ -47,6 +55,24 @@ def jsonable(obj):
     return obj
 
 
+def force_key(name, unit):
+    """Serialised name of a force value: ``name`` + ``_n`` for newtons, else ``_au``.
+
+    ``force_key("peak_force_max", "a.u.")`` is ``"peak_force_max_au"``: a value that is not in
+    newtons is never labelled N.
+    """
+    return f"{name}_{force_suffix(unit)}"
+
+
+def newtons(value, unit):
+    """``value`` when ``unit`` is 'N', else NaN (a tuple of NaN for a tuple)."""
+    if unit == "N":
+        return value
+    if isinstance(value, tuple):
+        return tuple(math.nan for _ in value)
+    return math.nan
+
+
 class Result:
     """Mixin of the typed results: ``to_dict()`` and ``to_json()``."""
 
@@ -60,4 +86,4 @@ class Result:
         return json.dumps(jsonable(self.to_dict()), indent=indent)
 
 
-__all__ = ["SKIP", "Result", "jsonable", "plain"]
+__all__ = ["SKIP", "Result", "force_key", "jsonable", "newtons", "plain"]

@@ -28,8 +28,10 @@ class Analysis:
     Attributes
     ----------
     trials : DataFrame
-        One row per grip (``myoemg.pipeline.TRIAL_TABLE_COLUMNS``); times in seconds from the
-        start of the recording, forces in newtons.
+        One row per grip (``myoemg.pipeline.trial_table_columns``); times in seconds from the
+        start of the recording; forces in newtons (``peak_force_n``, ``baseline_n``,
+        ``ref_force_n``) or, uncalibrated, in arbitrary units (``peak_force_au`` ...; see
+        :attr:`force_unit`).
     discharges : DataFrame
         One row per detected discharge train (``myoemg.detect.DISCHARGE_COLUMNS`` + ``trial``).
     summary : Summary
@@ -42,6 +44,11 @@ class Analysis:
     discharges: pd.DataFrame
     summary: Summary
     recording: object | None = field(default=None, repr=False)
+
+    @property
+    def force_unit(self):
+        """Unit of the force values: 'N', 'a.u.' (uncalibrated) or None (no force channel)."""
+        return self.summary.force_unit
 
     def save(self, directory, *, overwrite=True, report=True, identify=False):
         """Write the tables, the summary, the events, Parquet copies and the HTML report.

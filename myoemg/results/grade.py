@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ._base import Result
+from ._base import Result, force_key, newtons
 
 _NAN = float("nan")
 
@@ -25,11 +25,15 @@ class Uln(Result):
         The device type whose default was used, or 'given'.
     source : str
         The derivation, in words.
+    provisional : bool
+        True when the device's ULN is unknown (no ULN, no device type given, device not
+        recognised) and a default was used: a grade against it is provisional.
     """
 
     uln_s: float
     device_type: str
     source: str
+    provisional: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,10 +61,13 @@ class GradeNumbers(Result):
     myotonic_evidence : bool | None
     after_activity_first_s, after_activity_max_s : float
         EMG after-activity of trial 1 and the longest, s (reported, not scored).
-    peak_force_max_n, peak_force_first_n : float
-        Largest and trial-1 peak force, N.
+    peak_force_max, peak_force_first : float
+        Largest and trial-1 peak force, in ``force_unit``.
     peak_force_change_pct : float
         Change of peak force from trial 1 to the last, %.
+    force_unit : str
+        'N', or 'a.u.' for an uncalibrated force; the serialised names carry it
+        (``peak_force_max_n`` or ``peak_force_max_au``).
     """
 
     uln_rt90_5_s: float
@@ -79,9 +86,21 @@ class GradeNumbers(Result):
     myotonic_evidence: bool | None = None
     after_activity_first_s: float = _NAN
     after_activity_max_s: float = _NAN
-    peak_force_max_n: float = _NAN
-    peak_force_first_n: float = _NAN
+    peak_force_max: float = _NAN
+    peak_force_first: float = _NAN
     peak_force_change_pct: float = _NAN
+    force_unit: str = "N"
+
+    # Newtons or NaN, for readers of the former fields.
+    peak_force_max_n = property(lambda self: newtons(self.peak_force_max, self.force_unit))
+    peak_force_first_n = property(lambda self: newtons(self.peak_force_first, self.force_unit))
+
+    def to_dict(self) -> dict:
+        """Plain containers; force names carry the unit (``peak_force_max_n`` or ``_au``)."""
+        out = super().to_dict()
+        for name in ("peak_force_max", "peak_force_first"):
+            out[force_key(name, self.force_unit)] = out.pop(name)
+        return out
 
 
 @dataclass(frozen=True)
@@ -104,6 +123,9 @@ class Grade(Result):
         The rule in words.
     disclaimer : str
         "research use; not a validated clinical scale".
+    provisional : bool
+        True when relaxation times were compared with a default ULN because the device's is
+        unknown (a caveat says what to pass); the grade is then provisional.
     """
 
     grade: int | None
@@ -115,6 +137,7 @@ class Grade(Result):
     uln: Uln
     rule: str
     disclaimer: str
+    provisional: bool = False
 
 
 __all__ = ["Grade", "GradeNumbers", "Uln"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ._base import Result, plain
+from ._base import Result, force_key, newtons, plain
 from .grade import Grade
 from .quality import QualityReport
 from .warmup import Warmup
@@ -44,8 +44,13 @@ class Summary(Result):
     grade : Grade | None
     rt90_5_first_s, rt90_5_last_s, rt90_5_min_s : float
         RT90-5 of trial 1, of the last trial and the minimum, s.
-    peak_force_max_n : float
-        Largest peak force above baseline, N.
+    force_unit : str | None
+        Unit of the force: 'N', 'a.u.' (uncalibrated), or None without a force channel.
+        Serialised force names carry it (``peak_force_max_n`` or ``peak_force_max_au``).
+    force_flipped : bool
+        True when the force trace was negative-going and was analysed flipped (a note says so).
+    peak_force_max : float
+        Largest peak force above baseline, in ``force_unit``.
     n_discharges : int
         Discharge trains of every kind.
     n_myotonic_discharges, n_myotonic_trials : int | None
@@ -74,13 +79,20 @@ class Summary(Result):
     rt90_5_first_s: float = _NAN
     rt90_5_last_s: float = _NAN
     rt90_5_min_s: float = _NAN
-    peak_force_max_n: float = _NAN
+    force_unit: str | None = None
+    force_flipped: bool = False
+    peak_force_max: float = _NAN
     n_discharges: int = 0
     n_myotonic_discharges: int | None = None
     n_myotonic_trials: int | None = None
     quality: QualityReport | None = None
     discharges_measured: bool = False
     software: str = "myoemg"
+
+    @property
+    def peak_force_max_n(self):
+        """Largest peak force in newtons, NaN when the force is not in newtons."""
+        return newtons(self.peak_force_max, self.force_unit)
 
     @property
     def pattern(self):
@@ -120,7 +132,9 @@ class Summary(Result):
             "myotonic_evidence": self.myotonic_evidence, "warmup": warm,
             "grade": plain(self.grade), "rt90_5_first_s": self.rt90_5_first_s,
             "rt90_5_last_s": self.rt90_5_last_s, "rt90_5_min_s": self.rt90_5_min_s,
-            "peak_force_max_n": self.peak_force_max_n, "n_discharges": self.n_discharges,
+            "force_unit": self.force_unit, "force_flipped": self.force_flipped,
+            force_key("peak_force_max", self.force_unit): self.peak_force_max,
+            "n_discharges": self.n_discharges,
             "n_myotonic_discharges": self.n_myotonic_discharges,
             "n_myotonic_trials": self.n_myotonic_trials, "quality": plain(self.quality),
             "discharges_measured": self.discharges_measured})

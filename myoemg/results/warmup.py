@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ._base import Result
+from ._base import Result, force_key, newtons
 
 
 @dataclass(frozen=True)
@@ -163,22 +163,41 @@ class PeakForceCourse(Result):
 
     Attributes
     ----------
-    per_trial_n : tuple of float
-        Peak force per trial, N.
-    first_n, last_n, max_n : float
-        Trial 1, last trial and the largest, N.
-    change_n : float
-        ``last_n - first_n``, N.
+    per_trial : tuple of float
+        Peak force per trial, in ``force_unit``.
+    first, last, max : float
+        Trial 1, last trial and the largest, in ``force_unit``.
+    change : float
+        ``last - first``, in ``force_unit``.
     change_pct : float
-        The change as a percentage of ``first_n``.
+        The change as a percentage of ``first``.
+    force_unit : str
+        'N', or 'a.u.' for an uncalibrated force; serialised names carry it (``first_n`` or
+        ``first_au``, :func:`~myoemg.results.force_key`).
     """
 
-    per_trial_n: tuple
-    first_n: float
-    last_n: float
-    max_n: float
-    change_n: float
+    per_trial: tuple
+    first: float
+    last: float
+    max: float
+    change: float
     change_pct: float
+    force_unit: str = "N"
+
+    # Newtons or NaN, for readers of the former fields.
+    per_trial_n = property(lambda self: newtons(self.per_trial, self.force_unit))
+    first_n = property(lambda self: newtons(self.first, self.force_unit))
+    last_n = property(lambda self: newtons(self.last, self.force_unit))
+    max_n = property(lambda self: newtons(self.max, self.force_unit))
+    change_n = property(lambda self: newtons(self.change, self.force_unit))
+
+    def to_dict(self) -> dict:
+        """Plain containers; force names carry the unit (``first_n`` or ``first_au``)."""
+        u = self.force_unit
+        return {"force_unit": u, force_key("per_trial", u): list(self.per_trial),
+                force_key("first", u): self.first, force_key("last", u): self.last,
+                force_key("max", u): self.max, force_key("change", u): self.change,
+                "change_pct": self.change_pct}
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from ._units import (
     LBF_N,
     UNCALIBRATED_UNITS,
     convert_to_si,
+    force_suffix,
     is_uncalibrated,
     normalise_unit,
     si_factor,
@@ -30,8 +31,8 @@ from ._units import (
 )
 
 __all__ = [
-    "KGF_N", "LBF_N", "UNCALIBRATED_UNITS", "convert_to_si", "is_uncalibrated", "normalise_unit",
-    "si_factor", "to_si",
+    "KGF_N", "LBF_N", "UNCALIBRATED_UNITS", "convert_to_si", "force_suffix", "is_uncalibrated",
+    "normalise_unit", "si_factor", "to_si",
     "EXIT_CODES", "INTERNAL_ERROR", "INTERRUPTED", "USAGE_ERROR", "exit_code",
     "ChannelError", "MyoemgError", "NoTrialsError", "OutputError",
     "RecordingError", "SignalQualityError", "UnitError", "UnsupportedFormatError",

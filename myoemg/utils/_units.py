@@ -169,3 +169,12 @@ def _emg_to_si(data, unit, name, source, emg_calibration):
         "%s: EMG channel %r has no voltage unit (%r); kept in arbitrary units (a.u.). Pass "
         "emg_calibration=<volts per count> to calibrate it.", source, name, unit or "no unit")
     return data, "a.u.", f"{name}: {unit or 'no unit'} kept uncalibrated (a.u.)"
+
+
+def force_suffix(unit):
+    """Suffix of serialised force names: 'n' for newtons, 'au' for anything else.
+
+    myoemg's one naming convention (``peak_force_n`` vs ``peak_force_au``): a force that is not
+    in newtons (counts, volts, a squeeze-bulb pressure) is never labelled N.
+    """
+    return "n" if unit == "N" else "au"

@@ -130,7 +130,7 @@ def _warmup(trials):
     return warmup_summary(trials["rt90_5_s"].to_numpy(float),
                           rt90_50_s=trials["rt90_50_s"].to_numpy(float),
                           rt50_5_s=trials["rt50_5_s"].to_numpy(float),
-                          peak_force_n=trials["peak_force_n"].to_numpy(float),
+                          peak_force=trials["peak_force_n"].to_numpy(float),
                           censored=~trials["relaxed"].to_numpy(bool),
                           lower_bound_s=(trials["window_end_s"] - trials["t90_s"]).to_numpy(),
                           myotonic_evidence=True)
@@ -143,5 +143,5 @@ def _grade(trials, rec):
                           lower_bound_s=(trials["window_end_s"] - trials["t90_s"]).to_numpy(),
                           myotonic_trials=trials["myotonic"].to_numpy(bool),
                           after_activity_s=trials["after_activity_s"].to_numpy(float),
-                          peak_force_n=trials["peak_force_n"].to_numpy(float),
+                          peak_force=trials["peak_force_n"].to_numpy(float),
                           device=rec.metadata.get("device"))

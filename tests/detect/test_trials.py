@@ -7,7 +7,7 @@ from myoemg.detect.trials import find_trials
 from myoemg.sim import simulate_session
 from myoemg.utils import NoTrialsError, SignalQualityError
 
-from .settings import FS_EMG_ODD, FS_FORCE
+from ..settings import FS_EMG_ODD, FS_FORCE
 
 
 @pytest.mark.parametrize("pattern", ["healthy", "warm-up", "paradoxical", "steady"])

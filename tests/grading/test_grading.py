@@ -5,7 +5,7 @@ import pytest
 
 from myoemg.grading import DEVICE_ULN, DISCLAIMER, grade_severity, resolve_uln
 
-from ._sessions import run_many
+from .._sessions import run_many
 
 DM1 = np.array([2.5, 1.31, 0.96, 0.85, 0.82, 0.80])
 
@@ -30,7 +30,7 @@ def test_persistent_myotonia_grades_higher_than_one_that_warms_up():
 def test_rule_numbers_and_label_are_returned():
     g = grade_severity(DM1, myotonic_trials=[True] * 6, uln_rt90_5_s=0.6,
                        after_activity_s=[2.0, 1.0, 0.8, 0.6, 0.6, 0.6],
-                       peak_force_n=[300, 298, 296, 294, 292, 290])
+                       peak_force=[300, 298, 296, 294, 292, 290])
     n = g.numbers
     assert n.multiple_uln_worst == pytest.approx(2.5 / 0.6)
     assert n.points_worst == 3 and n.points_plateau == 1 and n.score == 4
@@ -59,9 +59,38 @@ def test_censored_trial_counts_with_its_lower_bound():
 
 
 def test_weak_grip_caveat():
-    g = grade_severity([0.3, 0.3, 0.3], peak_force_n=[30, 29, 28], myotonic_trials=0,
+    g = grade_severity([0.3, 0.3, 0.3], peak_force=[30, 29, 28], myotonic_trials=0,
                        uln_rt90_5_s=0.5)
     assert any("weak" in c for c in g.caveats)
+    assert any("peak force up to 30 N" in r for r in g.reasons)
+
+
+def test_uncalibrated_force_is_reported_in_au_and_never_called_weak():
+    # Issue 12: ADC counts of a squeeze ball were reported as "peak force up to 434 N".
+    g = grade_severity([0.3, 0.3, 0.3], peak_force=[30, 434, 28], force_unit="a.u.",
+                       myotonic_trials=0, uln_rt90_5_s=0.5)
+    assert any("peak force up to 434 a.u." in r for r in g.reasons)
+    assert not any("weak" in c for c in g.caveats)
+    assert any("uncalibrated" in c for c in g.caveats)
+    d = g.numbers.to_dict()
+    assert d["peak_force_max_au"] == 434 and "peak_force_max_n" not in d
+    assert d["force_unit"] == "a.u." and np.isnan(g.numbers.peak_force_max_n)
+    assert " N" not in g.to_json().replace("ULN", "")
+
+
+@pytest.mark.parametrize("kwargs, provisional", [
+    (dict(), True), (dict(device="Acme grip 3000"), True),
+    (dict(device="myoemg.sim"), False), (dict(device_type="qma"), False),
+    (dict(uln_rt90_5_s=0.5), False)])
+def test_grade_is_provisional_when_the_device_uln_is_unknown(kwargs, provisional):
+    g = grade_severity(DM1, myotonic_trials=[True] * 6, **kwargs)
+    assert g.provisional is provisional and g.uln.provisional is provisional
+    caveat = [c for c in g.caveats if c.startswith("provisional")]
+    assert bool(caveat) is provisional
+    assert ("provisional" in g.text) is provisional
+    if provisional:
+        assert "uln_rt90_5_s=" in caveat[0] and "device_type=" in caveat[0]
+    assert g.to_dict()["provisional"] is provisional
 
 
 def test_uln_defaults_are_documented_and_resolvable():
@@ -71,6 +100,7 @@ def test_uln_defaults_are_documented_and_resolvable():
     assert resolve_uln(device="myoemg.sim").device_type == "simulated"
     unknown = resolve_uln(device="Acme grip 3000")
     assert unknown.device_type == "qma" and "not recognised" in unknown.source
+    assert unknown.provisional and not resolve_uln(device="myoemg.sim").provisional
     assert resolve_uln(uln_rt90_5_s=0.45, device="myoemg.sim").uln_s == 0.45
     with pytest.raises(ValueError, match="device_type"):
         resolve_uln(device_type="jamar")

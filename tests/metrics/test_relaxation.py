@@ -8,8 +8,8 @@ from myoemg.detect.trials import find_trials
 from myoemg.metrics import relaxation_times
 from myoemg.signal import level_crossings
 
-from .conftest import requires_shared_data
-from .settings import FS_FORCE, FS_FORCE_FAST
+from ..conftest import requires_shared_data
+from ..settings import FS_FORCE, FS_FORCE_FAST
 
 
 def _grip(fs, *, tau, rest=2.0, hold=3.0, after=None, peak=250.0, offset=0.0, drift=0.0,
