@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from myoemg.detect import DISCHARGE_COLUMNS, detect_discharges
+from myoemg.detect import DISCHARGE_COLUMNS, DischargeRules, detect_discharges
 from myoemg.evaluation import confusion_table, score_detections
 from myoemg.sim import trains as T
 from myoemg.sim.discharge_sets import make_discharge_set
@@ -125,7 +125,7 @@ def test_thresholds_are_keywords():
                          amplitude_v=300e-6, width_s=1.5e-3)[0]
     x = x + 5e-6 * np.random.default_rng(5).standard_normal(n)
     assert (detect_discharges(x, fs=fs).kind == "myotonic").sum() == 1
-    strict = detect_discharges(x, fs=fs, min_rate_modulation=0.99)
+    strict = detect_discharges(x, fs=fs, rules=DischargeRules(min_rate_modulation=0.99))
     assert (strict.kind == "myotonic").sum() == 0
 
 

@@ -1,0 +1,290 @@
+"""Spike sorting of one channel's search window: spikes → aligned snippets → units.
+
+Steps (after Wave_clus, Quiroga et al. 2004; EMGLAB, McGill et al. 2005; the template matching
+of Kilosort, Pachitariu et al. 2016/2024, and SpikeInterface):
+
+1. **Candidates**: peaks of ``|x|`` above ``threshold`` × the quiet noise SD, at least one
+   refractory period apart (:func:`candidates`).
+2. **Features**: the first three principal components (scikit-learn ``PCA``) of the snippets
+   scaled to unit peak (shape, width and polarity) and the log peak-to-peak amplitude.
+3. **Clusters**: a Gaussian mixture (scikit-learn ``GaussianMixture``, full covariances) with
+   the number of components chosen by the Bayesian information criterion. Chosen over
+   HDBSCAN because a unit whose amplitude wanes by 3–5× (SPEC.md §5) forms an elongated,
+   not a dense, cloud: HDBSCAN labels its sparse low-amplitude end as noise, whereas the
+   mixture keeps every spike and over-splitting is undone in step 4; BIC also gives an
+   explicit model-size criterion, and fitting a few hundred 4-D points costs milliseconds.
+4. **Merge** pairs of clusters whose templates match at the best shift (a biphasic potential
+   detected on either phase, or one unit split into amplitude bands) when the merged train is
+   no less regular than the less regular part (interval continuity: two fibres of the same
+   shape interleave and become irregular when merged, while the two halves of one unit fill
+   each other's gaps).
+5. **Overlaps**: every sorted spike's template, scaled by least squares, is subtracted;
+   peaks left in the residual are matched to the templates (the potential another unit's
+   spike masked) — the peeling of template-matching sorters, in two passes.
+6. Spikes poorly correlated with their unit's template are left unsorted (unit −1); two
+   spikes of one unit closer than the refractory period are one potential.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import signal as sps
+
+from .features import cv2
+
+
+@dataclass
+class WindowSort:
+    """Sorted spikes of one channel's search window (samples relative to the slice).
+
+    Attributes
+    ----------
+    samples : ndarray of int, shape (n_spikes,)
+        Alignment sample of each spike in the slice.
+    units : ndarray of int, shape (n_spikes,)
+        Unit index within the window (0..n_units-1), −1 for unsorted.
+    gains : ndarray, shape (n_spikes,)
+        Least-squares scale of the unit's template fitted to each spike.
+    snippets : ndarray, shape (n_spikes, n_snip)
+        Each spike's potential with the other spikes' templates subtracted, V.
+    templates : ndarray, shape (n_units, n_snip)
+        Median waveform of each unit (unit gain), V.
+    """
+
+    samples: np.ndarray
+    units: np.ndarray
+    gains: np.ndarray
+    snippets: np.ndarray
+    templates: np.ndarray
+
+
+def candidates(x, thr, dead_n):
+    """Peaks of ``|x|`` above ``thr``, at least ``dead_n`` samples apart (larger kept)."""
+    peaks, _ = sps.find_peaks(np.abs(x), height=thr, distance=max(1, dead_n))
+    return peaks
+
+
+def snippets_at(x, samples, half):
+    """Rows ``x[s - half : s + half + 1]`` (clipped at the edges), shape (n, 2·half + 1)."""
+    idx = np.clip(np.asarray(samples)[:, None] + np.arange(-half, half + 1)[None, :], 0,
+                  x.size - 1)
+    return x[idx]
+
+
+def _features(snips):
+    from sklearn.decomposition import PCA
+
+    peak = np.abs(snips).max(axis=1, keepdims=True)
+    shape = snips / np.maximum(peak, np.finfo(float).tiny)
+    n_comp = int(min(3, shape.shape[0] - 1, shape.shape[1]))
+    pcs = PCA(n_components=n_comp, random_state=0).fit_transform(shape)
+    logpp = np.log(np.maximum(np.ptp(snips, axis=1), np.finfo(float).tiny))
+    return np.column_stack([pcs, logpp])
+
+
+def gmm_bic(features, max_units, min_per_unit=8, max_fit=600):
+    """Labels from the Gaussian mixture whose number of components minimises BIC.
+
+    Components are tried from 1 upward; the search stops after two sizes without a better
+    BIC, or at ``max_units`` or ``n / min_per_unit`` components. The mixtures are fitted on at
+    most ``max_fit`` spikes spread evenly in time (ours: enough for 12 units of 4-D
+    Gaussians), then every spike is labelled.
+    """
+    from sklearn.mixture import GaussianMixture
+
+    from threadpoolctl import threadpool_limits
+
+    n = features.shape[0]
+    k_max = int(max(1, min(max_units, n // min_per_unit)))
+    fit_on = features[np.linspace(0, n - 1, min(n, max_fit)).astype(int)]
+    best, best_bic, worse = None, np.inf, 0
+    with threadpool_limits(1):  # tiny matrices: threads cost more than they save
+        for k in range(1, k_max + 1):
+            gm = GaussianMixture(k, covariance_type="full", reg_covar=1e-3, random_state=0,
+                                 max_iter=100, tol=1e-3).fit(fit_on)
+            bic = gm.bic(fit_on)
+            if bic < best_bic:
+                best, best_bic, worse = gm, bic, 0
+            else:
+                worse += 1
+                if worse >= 2:
+                    break
+        return best.predict(features)
+
+
+def best_shift_corr(a, b, max_shift):
+    """Largest correlation of ``a`` and ``b`` over shifts of ±``max_shift`` samples.
+
+    Returns ``(corr, shift)`` with ``a[i + shift] ≈ b[i]``: a snippet of ``b`` centred at
+    sample p is aligned with ``a`` when centred at p − shift.
+    """
+    best = (-1.0, 0)
+    n = a.size
+    for s in range(-max_shift, max_shift + 1):
+        aa = a[max(0, s): n + min(0, s)]
+        bb = b[max(0, -s): n + min(0, -s)]
+        den = np.linalg.norm(aa) * np.linalg.norm(bb)
+        r = float(aa @ bb / den) if den > 0 else 0.0
+        if r > best[0]:
+            best = (r, s)
+    return best
+
+
+def _merge(samples, labels, snips, x, half, rules, max_shift):
+    """Merge clusters of one unit (shifted modes, amplitude bands); see the module docstring."""
+    labels = labels.copy()
+    samples = samples.copy()
+    changed = True
+    while changed:
+        changed = False
+        ids = [u for u in np.unique(labels) if u >= 0]
+        temps = {u: np.median(snips[labels == u], axis=0) for u in ids}
+        pairs = []
+        for i, a in enumerate(ids):
+            for b in ids[i + 1:]:
+                r, s = best_shift_corr(temps[a], temps[b], max_shift)
+                if r >= rules.merge_corr:
+                    pairs.append((r, a, b, s))
+        for _r, a, b, s in sorted(pairs, reverse=True):
+            ta = np.sort(samples[labels == a])
+            tb = np.sort(samples[labels == b] - s)
+            both = np.sort(np.concatenate([ta, tb]))
+            c_a, c_b, c_ab = (cv2(np.diff(v).astype(float)) for v in (ta, tb, both))
+            parts = np.nanmax([c_a, c_b]) if np.isfinite([c_a, c_b]).any() else np.inf
+            if not np.isfinite(c_ab) or c_ab <= parts + 0.02:
+                moved = labels == b
+                samples[moved] -= s
+                labels[moved] = a
+                snips[moved] = snippets_at(x, samples[moved], half)
+                changed = True
+                break
+    return samples, _relabel(labels), snips
+
+
+def _relabel(labels):
+    out = np.full(labels.shape, -1)
+    for i, u in enumerate(u for u in np.unique(labels) if u >= 0):
+        out[labels == u] = i
+    return out
+
+
+def _model(n_times, samples, units, gains, templates, half):
+    """Sum of the scaled templates of all sorted spikes over the slice."""
+    model = np.zeros(n_times)
+    ok = units >= 0
+    if not ok.any():
+        return model
+    idx = samples[ok, None] + np.arange(-half, half + 1)[None, :]
+    wave = gains[ok, None] * templates[units[ok]]
+    inside = (idx >= 0) & (idx < n_times)
+    np.add.at(model, idx[inside], wave[inside])
+    return model
+
+
+def _fit(x, samples, units, templates, half, min_corr):
+    """Gains, own snippets (others subtracted) and a refined unit per spike; poor fits → −1."""
+    gains = np.ones(samples.size)
+    snips = snippets_at(x, samples, half)
+    for _ in range(2):
+        model = _model(x.size, samples, units, gains, templates, half)
+        own = snippets_at(x - model, samples, half)
+        ok = units >= 0
+        own[ok] += gains[ok, None] * templates[units[ok]]
+        snips = own
+        t = templates[np.maximum(units, 0)]
+        gains = np.where(ok, np.sum(own * t, axis=1) / np.maximum(np.sum(t * t, axis=1),
+                                                                    1e-30), 0.0)
+    t = templates[np.maximum(units, 0)]
+    den = np.linalg.norm(snips - snips.mean(1, keepdims=True), axis=1) * \
+        np.linalg.norm(t - t.mean(1, keepdims=True), axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        corr = np.where(den > 0, np.sum((snips - snips.mean(1, keepdims=True))
+                                        * (t - t.mean(1, keepdims=True)), axis=1) / den, 0.0)
+    units = np.where((units >= 0) & (corr >= min_corr) & (gains > 0), units, -1)
+    return gains, snips, units
+
+
+def _peel(x, samples, units, gains, templates, thr, half, dead_n, min_corr):
+    """Spikes hidden under other units: peaks of the residual matched to a template."""
+    resid = x - _model(x.size, samples, units, gains, templates, half)
+    peaks = candidates(resid, thr, dead_n)
+    taken = samples[units >= 0]
+    if taken.size:  # a residual peak on a sorted spike's own centre is a fitting leftover
+        near = np.abs(peaks[:, None] - taken[None, :]).min(axis=1) < max(2, dead_n // 4)
+        peaks = peaks[~near]
+    if peaks.size == 0 or templates.shape[0] == 0:
+        return np.zeros(0, int), np.zeros(0, int)
+    snips = snippets_at(resid, peaks, half)
+    s = snips - snips.mean(1, keepdims=True)
+    t = templates - templates.mean(1, keepdims=True)
+    den = np.linalg.norm(s, axis=1)[:, None] * np.linalg.norm(t, axis=1)[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.where(den > 0, (s @ t.T) / den, 0.0)
+    best = np.argmax(r, axis=1)
+    keep = r[np.arange(peaks.size), best] >= min_corr
+    return peaks[keep], best[keep]
+
+
+def _dedupe(samples, units, gains, refractory_n):
+    """Two spikes of one unit closer than the refractory period: keep the larger."""
+    keep = np.ones(samples.size, bool)
+    for u in np.unique(units[units >= 0]):
+        idx = np.flatnonzero(units == u)
+        idx = idx[np.argsort(samples[idx], kind="stable")]
+        close = np.diff(samples[idx]) < refractory_n
+        drop = np.where(np.abs(gains[idx[1:]]) > np.abs(gains[idx[:-1]]), idx[:-1], idx[1:])
+        keep[drop[close]] = False
+    return keep
+
+
+def sort_window(x, sigma, *, fs, half, rules):
+    """Decompose one search window of one channel into units.
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_times,)
+        Band-passed, hum-free EMG of the window, V.
+    sigma : float
+        Quiet noise SD of the channel, V.
+    fs : float
+        Sampling rate, Hz.
+    half : int
+        Snippet half-length, samples.
+    rules : DischargeRules
+        ``threshold``, ``max_units``, ``min_corr``, ``merge_corr``, ``refractory_s``.
+
+    Returns
+    -------
+    sort : WindowSort
+    """
+    thr = rules.threshold * sigma
+    dead_n = max(1, int(round(rules.refractory_s * fs)))
+    samples = candidates(x, thr, dead_n)
+    empty = WindowSort(np.zeros(0, int), np.zeros(0, int), np.zeros(0), np.zeros((0, 2 * half
+                                                                                 + 1)),
+                       np.zeros((0, 2 * half + 1)))
+    if samples.size < rules.min_train_spikes:
+        return empty
+    snips = snippets_at(x, samples, half)
+    labels = gmm_bic(_features(snips), rules.max_units) if samples.size >= 16 else \
+        np.zeros(samples.size, int)
+    max_shift = max(1, int(round(0.6 * half)))
+    samples, labels, snips = _merge(samples, labels, snips, x, half, rules, max_shift)
+    for _ in range(2):
+        ids = np.unique(labels[labels >= 0])
+        if ids.size == 0:
+            return empty
+        labels = _relabel(labels)
+        templates = np.stack([np.median(snips[labels == u], axis=0) for u in range(ids.size)])
+        gains, snips, labels = _fit(x, samples, labels, templates, half, rules.min_corr)
+        new, new_u = _peel(x, samples, labels, gains, templates, thr, half, dead_n,
+                           rules.min_corr)
+        samples = np.concatenate([samples, new])
+        labels = np.concatenate([labels, new_u])
+        gains, snips, labels = _fit(x, samples, labels, templates, half, rules.min_corr)
+        keep = _dedupe(samples, labels, gains, dead_n)
+        samples, labels, gains, snips = samples[keep], labels[keep], gains[keep], snips[keep]
+    order = np.argsort(samples, kind="stable")
+    return WindowSort(samples[order], labels[order], gains[order], snips[order], templates)
