@@ -105,7 +105,8 @@ def mains_fraction(wide, fs, n_harmonics=4):
 
 def _span_ms(wave, fs):
     """Span where the 1 ms RMS of ``wave`` exceeds 20 % of its peak, ms; and whether it
-    reaches an edge of ``wave``."""
+    reaches an edge of ``wave``.
+    """
     n = max(3, int(round(1e-3 * fs)))
     env = np.sqrt(np.convolve(wave**2, np.ones(n) / n, mode="same"))
     above = np.flatnonzero(env >= 0.2 * env.max()) if env.max() > 0 else np.array([0])
@@ -113,7 +114,7 @@ def _span_ms(wave, fs):
     return float(1e3 * (above[-1] - above[0] + 1) / fs), edge
 
 
-def potential_duration_ms(template, wide, fs):
+def potential_duration_ms(template, wide, fs, max_half_n):
     """Duration of a unit's potential, ms.
 
     Measured on its template (other units subtracted); a potential that still stands at the
@@ -121,7 +122,11 @@ def potential_duration_ms(template, wide, fs):
     ``wide`` instead (ours).
     """
     dur, edge = _span_ms(template, fs)
-    return _span_ms(wide, fs)[0] if edge else dur
+    if not edge:
+        return dur
+    centre = wide.size // 2
+    lim = int(min(centre, max(template.size // 2, max_half_n)))
+    return _span_ms(wide[centre - lim: centre + lim + 1], fs)[0]
 
 
 def n_phases(template):
@@ -175,7 +180,8 @@ def train_features(times, amplitudes, snr, snippets, wide, *, fs, rules):
     span = max(t[-1] - t[0], 1e-9)
     mid = (0.5 * (t[1:] + t[:-1]) - t[0]) / span
     rate_med = float(np.median(rate)) if rate.size else 0.0
-    dur_ms = potential_duration_ms(np.mean(snippets, axis=0), wide, fs)
+    med_isi_n = float(np.median(raw_isi)) * fs if raw_isi.size else np.inf
+    dur_ms = potential_duration_ms(np.mean(snippets, axis=0), wide, fs, 0.5 * med_isi_n)
     lo, hi = rules.neuromyotonic_rate_hz
     raw_rate = 1 / np.maximum(raw_isi, 1e-9)
     one = rate.size > 0

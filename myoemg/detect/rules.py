@@ -36,6 +36,10 @@ class DischargeRules:
         "few" concurrent fibres of SPEC.md §5).
     min_corr : float
         Least correlation of a spike with its unit's template to belong to it (ours: 0.6).
+    peel_min_corr : float
+        Least correlation of a peak of the residual (all sorted templates subtracted) with a
+        template to be taken as a masked spike (ours: 0.8; stricter than ``min_corr``, since
+        imperfect subtraction leaves template-like remnants).
     merge_corr : float
         Templates (best shift) correlated at least this much are one unit when their spikes
         do not interleave (ours: 0.92).
@@ -99,6 +103,10 @@ class DischargeRules:
     min_mains_locking, strict_mains_locking, min_mains_fraction : float
         Mains residue (SPEC.md §6): locking of spike times to the 50/60 Hz cycle and the share
         of mains harmonics in the median waveform (ours: 0.7, 0.9, 0.7).
+    hum_mains_fraction : float
+        A median waveform over ± one mains cycle explained this well by 50/60 Hz harmonics is
+        hum whatever the spike timing (ours: 0.95; hum switched on by a moving cable is sorted
+        into several "units" whose phase locking alone is partial).
     soft_margin : float
         Width of each criterion's soft margin as a fraction of its threshold; the score is the
         smallest membership of the chosen kind (0.5 at a threshold, 1 a margin beyond it;
@@ -109,6 +117,7 @@ class DischargeRules:
     interference_factor: float = 3.0
     max_units: int = 12
     min_corr: float = 0.6
+    peel_min_corr: float = 0.8
     merge_corr: float = 0.92
     refractory_s: float = 2.5e-3
     min_train_spikes: int = 3
@@ -139,6 +148,7 @@ class DischargeRules:
     min_mains_locking: float = 0.7
     strict_mains_locking: float = 0.9
     min_mains_fraction: float = 0.7
+    hum_mains_fraction: float = 0.95
     soft_margin: float = 0.5
 
 
@@ -179,7 +189,8 @@ def _criteria(f, r):
                       f"{f['spike_duration_ms']:.1f} ms > {r.max_potential_ms} ms, or locked "
                       f"to the mains cycle ({f['mains_locking']:.2f})",
                       max(_above(f["spike_duration_ms"], r.max_potential_ms, 0.25),
-                          min(_above(f["n_spikes"], 9.5, 0.1), max(locked, drifting))))],
+                          min(_above(f["n_spikes"], 9.5, 0.1), max(locked, drifting)),
+                          _above(f["mains_fraction"], r.hum_mains_fraction, 0.02)))],
         "neuromyotonic": [(f"rate {rate:.0f} Hz in {r.neuromyotonic_rate_hz} Hz from one "
                            f"generator, or multiplets ({f['burst_fraction']:.0%} of intervals "
                            "at those rates, between long pauses)",

@@ -66,6 +66,30 @@ def candidates(x, thr, dead_n):
     return peaks
 
 
+def align_centroid(x, peaks, reach, dead_n):
+    """Move each peak to the energy centroid of ``x`` within ±``reach`` samples.
+
+    A biphasic potential is found on whichever phase is larger in the noise; its energy
+    centroid is the same point either way, so one unit gives one snippet shape rather than
+    two shifted ones (ours; a polarity-free version of aligning on the detection peak,
+    Quiroga et al. 2004). Peaks that land within ``dead_n`` of a larger one are dropped.
+    """
+    if peaks.size == 0:
+        return peaks
+    snips = snippets_at(x, peaks, reach)
+    energy = snips**2
+    offset = (energy @ np.arange(-reach, reach + 1)) / np.maximum(energy.sum(axis=1), 1e-30)
+    centre = np.clip(peaks + np.round(offset).astype(int), 0, x.size - 1)
+    order = np.argsort(-np.abs(x[peaks]), kind="stable")
+    keep = np.zeros(centre.size, bool)
+    taken = np.zeros(0, int)
+    for i in order:  # loop over spikes (≤ a few hundred), larger first
+        if taken.size == 0 or np.abs(taken - centre[i]).min() >= dead_n:
+            keep[i] = True
+            taken = np.append(taken, centre[i])
+    return np.sort(np.unique(centre[keep]))
+
+
 def snippets_at(x, samples, half):
     """Rows ``x[s - half : s + half + 1]`` (clipped at the edges), shape (n, 2·half + 1)."""
     idx = np.clip(np.asarray(samples)[:, None] + np.arange(-half, half + 1)[None, :], 0,
@@ -93,7 +117,6 @@ def gmm_bic(features, max_units, min_per_unit=8, max_fit=600):
     Gaussians), then every spike is labelled.
     """
     from sklearn.mixture import GaussianMixture
-
     from threadpoolctl import threadpool_limits
 
     n = features.shape[0]
@@ -132,7 +155,64 @@ def best_shift_corr(a, b, max_shift):
     return best
 
 
-def _merge(samples, labels, snips, x, half, rules, max_shift):
+def _coincident(small, big, dead_n):
+    """Mask of the samples of ``small`` within ``dead_n`` of one of ``big`` (both sorted)."""
+    if big.size == 0:
+        return np.zeros(small.size, bool)
+    pos = np.clip(np.searchsorted(big, small), 1, max(1, big.size - 1))
+    near = np.minimum(np.abs(big[np.minimum(pos, big.size - 1)] - small),
+                      np.abs(big[pos - 1] - small))
+    return near < dead_n
+
+
+def _locked_share(small, big, tol_n):
+    """Share of ``small``'s spikes at one fixed lag (± ``tol_n``) from the nearest of ``big``."""
+    if big.size == 0 or small.size == 0:
+        return 0.0
+    pos = np.clip(np.searchsorted(big, small), 1, max(1, big.size - 1))
+    after, before = big[np.minimum(pos, big.size - 1)] - small, big[pos - 1] - small
+    lag = np.where(np.abs(after) < np.abs(before), after, before)
+    return float(np.mean(np.abs(lag - np.median(lag)) <= tol_n))
+
+
+def drop_locked(samples, units, tol_n, min_share=0.5):
+    """Units locked at a fixed lag to a larger unit are a later phase of its potentials.
+
+    A potential detected on two of its phases (both phases of a biphasic spike, the slow
+    wave of a positive sharp wave) gives a second "unit" whose spikes follow the first at a
+    constant lag; an independent fibre drifts through every lag (ours). The smaller unit's
+    spikes are left unsorted (−1).
+    """
+    units = units.copy()
+    ids = sorted((u for u in np.unique(units) if u >= 0), key=lambda u: -np.sum(units == u))
+    for i, big_u in enumerate(ids):
+        big = np.sort(samples[units == big_u])
+        for small_u in ids[i + 1:]:
+            small = np.sort(samples[units == small_u])
+            if _locked_share(small, big, tol_n) >= min_share:
+                units[units == small_u] = -1
+    return units
+
+
+def _same_unit(ta, tb, dead_n):
+    """Whether two sorted spike-sample sequences are one unit's (see :func:`_merge`).
+
+    One unit when most spikes of the smaller coincide with the other's (one potential found
+    on both of its phases), or when the merged sequence, coincidences removed, is no less
+    regular than the less regular part (the amplitude bands of a waning unit fill each
+    other's gaps; two interleaved fibres do not).
+    """
+    small, big = (ta, tb) if ta.size <= tb.size else (tb, ta)
+    coincident = _coincident(small, big, dead_n)
+    if coincident.mean() >= 0.5:
+        return True
+    both = np.sort(np.concatenate([big, small[~coincident]]))
+    c_a, c_b, c_ab = (cv2(np.diff(v).astype(float)) for v in (ta, tb, both))
+    parts = np.nanmax([c_a, c_b]) if np.isfinite([c_a, c_b]).any() else np.inf
+    return not np.isfinite(c_ab) or c_ab <= parts + 0.02
+
+
+def _merge(samples, labels, snips, x, half, rules, max_shift, dead_n):
     """Merge clusters of one unit (shifted modes, amplitude bands); see the module docstring."""
     labels = labels.copy()
     samples = samples.copy()
@@ -148,12 +228,8 @@ def _merge(samples, labels, snips, x, half, rules, max_shift):
                 if r >= rules.merge_corr:
                     pairs.append((r, a, b, s))
         for _r, a, b, s in sorted(pairs, reverse=True):
-            ta = np.sort(samples[labels == a])
-            tb = np.sort(samples[labels == b] - s)
-            both = np.sort(np.concatenate([ta, tb]))
-            c_a, c_b, c_ab = (cv2(np.diff(v).astype(float)) for v in (ta, tb, both))
-            parts = np.nanmax([c_a, c_b]) if np.isfinite([c_a, c_b]).any() else np.inf
-            if not np.isfinite(c_ab) or c_ab <= parts + 0.02:
+            if _same_unit(np.sort(samples[labels == a]), np.sort(samples[labels == b] - s),
+                          dead_n):
                 moved = labels == b
                 samples[moved] -= s
                 labels[moved] = a
@@ -210,10 +286,9 @@ def _peel(x, samples, units, gains, templates, thr, half, dead_n, min_corr):
     """Spikes hidden under other units: peaks of the residual matched to a template."""
     resid = x - _model(x.size, samples, units, gains, templates, half)
     peaks = candidates(resid, thr, dead_n)
-    taken = samples[units >= 0]
-    if taken.size:  # a residual peak on a sorted spike's own centre is a fitting leftover
-        near = np.abs(peaks[:, None] - taken[None, :]).min(axis=1) < max(2, dead_n // 4)
-        peaks = peaks[~near]
+    taken = np.sort(samples[units >= 0])
+    if taken.size:  # a residual peak near a sorted spike's centre is a fitting leftover
+        peaks = peaks[~_coincident(peaks, taken, max(2, dead_n // 2))]
     if peaks.size == 0 or templates.shape[0] == 0:
         return np.zeros(0, int), np.zeros(0, int)
     snips = snippets_at(resid, peaks, half)
@@ -260,8 +335,8 @@ def sort_window(x, sigma, *, fs, half, rules):
     sort : WindowSort
     """
     thr = rules.threshold * sigma
-    dead_n = max(1, int(round(rules.refractory_s * fs)))
-    samples = candidates(x, thr, dead_n)
+    dead_n = max(1, int(np.ceil(rules.refractory_s * fs)))
+    samples = align_centroid(x, candidates(x, thr, dead_n), max(1, half // 2), dead_n)
     empty = WindowSort(np.zeros(0, int), np.zeros(0, int), np.zeros(0), np.zeros((0, 2 * half
                                                                                  + 1)),
                        np.zeros((0, 2 * half + 1)))
@@ -271,7 +346,7 @@ def sort_window(x, sigma, *, fs, half, rules):
     labels = gmm_bic(_features(snips), rules.max_units) if samples.size >= 16 else \
         np.zeros(samples.size, int)
     max_shift = max(1, int(round(0.6 * half)))
-    samples, labels, snips = _merge(samples, labels, snips, x, half, rules, max_shift)
+    samples, labels, snips = _merge(samples, labels, snips, x, half, rules, max_shift, dead_n)
     for _ in range(2):
         ids = np.unique(labels[labels >= 0])
         if ids.size == 0:
@@ -280,10 +355,11 @@ def sort_window(x, sigma, *, fs, half, rules):
         templates = np.stack([np.median(snips[labels == u], axis=0) for u in range(ids.size)])
         gains, snips, labels = _fit(x, samples, labels, templates, half, rules.min_corr)
         new, new_u = _peel(x, samples, labels, gains, templates, thr, half, dead_n,
-                           rules.min_corr)
+                           rules.peel_min_corr)
         samples = np.concatenate([samples, new])
         labels = np.concatenate([labels, new_u])
         gains, snips, labels = _fit(x, samples, labels, templates, half, rules.min_corr)
+        labels = drop_locked(samples, labels, max(2, int(round(3e-4 * fs))))
         keep = _dedupe(samples, labels, gains, dead_n)
         samples, labels, gains, snips = samples[keep], labels[keep], gains[keep], snips[keep]
     order = np.argsort(samples, kind="stable")
