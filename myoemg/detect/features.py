@@ -104,9 +104,7 @@ def mains_fraction(wide, fs, n_harmonics=4):
 
 
 def _span_ms(wave, fs):
-    """Span where the 1 ms RMS of ``wave`` exceeds 20 % of its peak, ms; and whether it
-    reaches an edge of ``wave``.
-    """
+    """Span where the 1 ms RMS of ``wave`` exceeds 20 % of its peak (ms), and edge contact."""
     n = max(3, int(round(1e-3 * fs)))
     env = np.sqrt(np.convolve(wave**2, np.ones(n) / n, mode="same"))
     above = np.flatnonzero(env >= 0.2 * env.max()) if env.max() > 0 else np.array([0])

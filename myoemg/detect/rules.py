@@ -172,7 +172,7 @@ def _criteria(f, r):
     """Per kind, the named criteria and their soft memberships (see :class:`DischargeRules`)."""
     m = r.soft_margin
     rate = f["rate_median_hz"]
-    many = ("≥ %d spikes" % r.myotonic_min_spikes,
+    many = (f"≥ {r.myotonic_min_spikes} spikes",
             _above(f["n_spikes"], r.myotonic_min_spikes - 0.5, 0.1))
     similar = (f"similar potentials (r {f['waveform_similarity']:.2f} ≥ {r.min_similarity})",
                _above(f["waveform_similarity"], r.min_similarity, m))
