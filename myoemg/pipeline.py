@@ -16,7 +16,12 @@ import numpy as np
 import pandas as pd
 
 from ._version import __version__
-from .detect.discharges import DISCHARGE_COLUMNS, detect_discharges
+from .detect.discharges import (
+    DISCHARGE_COLUMNS,
+    SPIKE_TABLE_COLUMNS,
+    TEMPLATE_COLUMNS,
+    detect_discharges,
+)
 from .detect.trials import find_trials
 from .grading import grade_severity
 from .metrics import after_activity, relaxation_times, warmup_summary
@@ -45,6 +50,7 @@ from .utils import (
 TRIAL_TABLE_COLUMNS = ["trial", "onset_s", "release_s", "peak_s", "peak_force_n", "baseline_n",
                        "rt90_5_s", "rt90_50_s", "rt50_5_s", "relaxed", "t90_s", "t50_s", "t5_s",
                        "window_end_s", "after_activity_s", "myotonic", "discharge_count",
+                       "n_myotonic_units", "myotonic_start_s", "myotonic_end_s",
                        *QUALITY_TRIAL_COLUMNS]  # quality: see myoemg.quality.trial_quality
 
 
@@ -63,12 +69,21 @@ class Analysis:
         Session-level results, the inputs, the parameters and the package version.
     recording : Recording | None
         The analysed recording (not saved).
+    spikes : DataFrame
+        One row per sorted spike of the discharge units
+        (``myoemg.detect.SPIKE_TABLE_COLUMNS`` + ``trial``; times in recording time).
+    templates : DataFrame
+        Mean waveform and SD of each unit (``myoemg.detect.TEMPLATE_COLUMNS``).
     """
 
     trials: pd.DataFrame
     discharges: pd.DataFrame
     summary: dict
     recording: Recording | None = field(default=None, repr=False)
+    spikes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=[*SPIKE_TABLE_COLUMNS, "trial"]), repr=False)
+    templates: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=TEMPLATE_COLUMNS), repr=False)
 
     def save(self, directory, *, overwrite=True, report=True, identify=False):
         """Write the tables, the summary, the events, Parquet copies and the HTML report.
@@ -273,6 +288,9 @@ def analyze(recording, *, emg=None, force=None, electrode=None, detect=True,
     trials["after_activity_s"] = np.nan
     trials["myotonic"] = False
     trials["discharge_count"] = 0
+    trials["n_myotonic_units"] = 0
+    trials["myotonic_start_s"] = trials["myotonic_end_s"] = np.nan
+    details = None
     if emg_chans:
         data, fs_emg, names = rec.get_data("emg")
         t0 = emg_chans[0].start_s
@@ -286,7 +304,8 @@ def analyze(recording, *, emg=None, force=None, electrode=None, detect=True,
                                       rest_windows_s=rest, envelope=env)
             trials["after_activity_s"] = _row_nanmax(after)  # longest over channels
         if detect:
-            discharges = _discharges(cleaned, fs_emg, names, t0, trials, electrode, summary)
+            discharges, details = _discharges(cleaned, fs_emg, names, t0, trials, electrode,
+                                              summary)
             trials["after_activity_s"] = _extend_by_discharges(trials, discharges)
     else:
         summary["notes"].append("no EMG channel: discharges and after-activity not measured")
@@ -306,8 +325,12 @@ def analyze(recording, *, emg=None, force=None, electrode=None, detect=True,
     if not detect:  # not measured: empty, not 0 / False
         trials["myotonic"] = pd.array([pd.NA] * len(trials), dtype="boolean")
         trials["discharge_count"] = pd.array([pd.NA] * len(trials), dtype="Int64")
+        trials["n_myotonic_units"] = pd.array([pd.NA] * len(trials), dtype="Int64")
         summary["n_myotonic_discharges"] = summary["n_myotonic_trials"] = None
-    return Analysis(trials, discharges.reset_index(drop=True), summary, rec)
+    out = Analysis(trials, discharges.reset_index(drop=True), summary, rec)
+    if details is not None:
+        out.spikes, out.templates = details
+    return out
 
 
 def _force_trials(rec, force_ch, lowpass_hz, threshold_frac, min_hold_s, summary):
@@ -340,27 +363,36 @@ def _row_nanmax(a):
 
 
 def _discharges(cleaned, fs, names, t0, trials, electrode, summary):
-    """Detect discharges after each release and attach them to trials."""
+    """Decompose the EMG after each release into unit trains and attach them to trials.
+
+    Returns the trains table and ``(spikes, templates)`` of the decomposition.
+    """
     if len(trials):
         windows = [(r - t0, e - t0) for r, e in zip(trials["release_s"], trials["window_end_s"],
                                                      strict=True) if np.isfinite(r)]
     else:
         windows = None  # EMG only: search the whole recording
-    found = detect_discharges(cleaned, fs=fs, ch_names=names, search_s=windows,
-                              electrode=electrode, prefiltered=True)
-    found = found.copy()
+    dec = detect_discharges(cleaned, fs=fs, ch_names=names, search_s=windows,
+                            electrode=electrode, prefiltered=True, return_details=True)
+    found = dec.trains.copy()
     found[["start_s", "end_s"]] += t0
+    spikes = dec.spikes.copy()
+    spikes["time_s"] += t0
     found["trial"] = pd.array([pd.NA] * len(found), dtype="Int64")
     for tr in trials.itertuples(index=False):
         inside = (found["start_s"] >= tr.release_s) & (found["start_s"] < tr.window_end_s)
         found.loc[inside, "trial"] = tr.trial
-    myo = found[found["kind"] == "myotonic"]
-    counts = myo.groupby("trial").size()
-    trials["discharge_count"] = trials["trial"].map(counts).fillna(0).astype(int)
+    spikes["trial"] = spikes["unit"].map(found.set_index("unit")["trial"]).astype("Int64")
+    myo = found[found["kind"] == "myotonic"].groupby("trial")
+    trials["discharge_count"] = trials["trial"].map(myo.size()).fillna(0).astype(int)
+    trials["n_myotonic_units"] = trials["trial"].map(myo["unit"].nunique()).fillna(0).astype(int)
+    trials["myotonic_start_s"] = trials["trial"].map(myo["start_s"].min())
+    trials["myotonic_end_s"] = trials["trial"].map(myo["end_s"].max())
     trials["myotonic"] = trials["discharge_count"] > 0
-    summary["trial_myotonic_rule"] = ("a trial is myotonic when at least one myotonic discharge "
-                                      "starts between its release and the next grip's onset")
-    return found
+    summary["trial_myotonic_rule"] = ("a trial is myotonic when at least one unit's train, "
+                                      "starting between its release and the next grip's "
+                                      "onset, is myotonic")
+    return found, (spikes, dec.templates)
 
 
 def _extend_by_discharges(trials, discharges):
