@@ -76,6 +76,10 @@ class DischargeRules:
         Rate of a voluntary unit, Hz (SPEC.md §5: ~5–20 Hz; widened to 4–30 Hz, ours).
     voluntary_max_isi_cv2 : float
         Most local irregularity of a voluntary unit (SPEC.md §5 "fairly regular"; ours 0.45).
+    voluntary_min_potential_ms : float
+        A train at voluntary rates of potentials at least this long is voluntary however
+        irregular (units grouped by a tremor, derecruiting units of a slow let-go): motor-unit
+        potentials last 5–15 ms (SPEC.md §5).
     fibrillation_rate_hz : (float, float)
         Rate of fibrillations / positive sharp waves, Hz (SPEC.md §5: 0.5–15 Hz).
     fibrillation_max_isi_cv2 : float
@@ -132,6 +136,7 @@ class DischargeRules:
     max_potential_ms: float = 20.0
     voluntary_rate_hz: tuple = (4.0, 30.0)
     voluntary_max_isi_cv2: float = 0.45
+    voluntary_min_potential_ms: float = 5.0
     fibrillation_rate_hz: tuple = (0.5, 15.0)
     fibrillation_max_isi_cv2: float = 0.08
     fibrillation_max_phases: int = 3
@@ -228,8 +233,11 @@ def _criteria(f, r):
                                                       r.crd_min_edge_frac, m))],
         "voluntary": [(f"rate {rate:.1f} Hz in {r.voluntary_rate_hz} Hz",
                        _between(rate, r.voluntary_rate_hz, 0.1)),
-                      (f"fairly regular (ISI CV2 {f['isi_cv2']:.2f} ≤ {r.voluntary_max_isi_cv2})",
-                       _below(f["isi_cv2"], r.voluntary_max_isi_cv2, m))],
+                      (f"fairly regular (ISI CV2 {f['isi_cv2']:.2f} ≤ "
+                       f"{r.voluntary_max_isi_cv2}) or motor-unit potentials "
+                       f"({f['spike_duration_ms']:.1f} ≥ {r.voluntary_min_potential_ms} ms)",
+                       max(_below(f["isi_cv2"], r.voluntary_max_isi_cv2, m),
+                           _above(f["spike_duration_ms"], r.voluntary_min_potential_ms, 0.1)))],
         "fasciculation": [(f"low rate ({rate:.2f} Hz ≤ {r.fasciculation_max_rate_hz} Hz)",
                            _below(rate, r.fasciculation_max_rate_hz, 0.25)),
                           (f"irregular (ISI CV {f['isi_cv']:.2f} ≥ {r.fasciculation_min_isi_cv})",

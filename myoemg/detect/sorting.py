@@ -302,13 +302,23 @@ def _peel(x, samples, units, gains, templates, thr, half, dead_n, min_corr):
     return peaks[keep], best[keep]
 
 
-def _dedupe(samples, units, gains, refractory_n):
-    """Two spikes of one unit closer than the refractory period: keep the larger."""
+def _span_n(template):
+    """Samples where ``|template|`` exceeds 20 % of its peak, first to last."""
+    big = np.flatnonzero(np.abs(template) >= 0.2 * np.abs(template).max())
+    return int(big[-1] - big[0] + 1) if big.size else 1
+
+
+def _dedupe(samples, units, gains, refractory_n, templates):
+    """Keep the larger of two spikes of one unit closer than its refractory period.
+
+    The period is at least the span of the unit's potential: a closer spike is another phase
+    of the same potential.
+    """
     keep = np.ones(samples.size, bool)
     for u in np.unique(units[units >= 0]):
         idx = np.flatnonzero(units == u)
         idx = idx[np.argsort(samples[idx], kind="stable")]
-        close = np.diff(samples[idx]) < refractory_n
+        close = np.diff(samples[idx]) < max(refractory_n, _span_n(templates[u]))
         drop = np.where(np.abs(gains[idx[1:]]) > np.abs(gains[idx[:-1]]), idx[:-1], idx[1:])
         keep[drop[close]] = False
     return keep
@@ -360,7 +370,7 @@ def sort_window(x, sigma, *, fs, half, rules):
         labels = np.concatenate([labels, new_u])
         gains, snips, labels = _fit(x, samples, labels, templates, half, rules.min_corr)
         labels = drop_locked(samples, labels, max(2, int(round(3e-4 * fs))))
-        keep = _dedupe(samples, labels, gains, dead_n)
+        keep = _dedupe(samples, labels, gains, dead_n, templates)
         samples, labels, gains, snips = samples[keep], labels[keep], gains[keep], snips[keep]
     order = np.argsort(samples, kind="stable")
     return WindowSort(samples[order], labels[order], gains[order], snips[order], templates)
