@@ -28,16 +28,15 @@ def run(args):
 
 def _print(result, paths):
     s = result.summary
-    print(f"myoemg {s['version']} - {', '.join(s['inputs']) or 'recording'}")
-    for note in s.get("notes", []):
+    print(f"myoemg {s.version} - {', '.join(s.inputs) or 'recording'}")
+    for note in s.notes:
         print(f"note: {note}")
     if len(result.trials):
         print(result.trials[_SHOW].to_string(index=False, float_format=lambda v: f"{v:.3f}",
                                              na_rep="-"))
-    found = ("not measured" if s.get("n_myotonic_discharges") is None else
-             f"{s['n_myotonic_discharges']} in {s['n_myotonic_trials']} trials")
-    print(f"pattern: {s['pattern']} ({s.get('pattern_reason', '')}); myotonic discharges: {found}")
-    grade = s.get("grade") or {}
-    if grade.get("text"):
-        print(f"severity: {grade['text']}")
+    found = ("not measured" if s.n_myotonic_discharges is None else
+             f"{s.n_myotonic_discharges} in {s.n_myotonic_trials} trials")
+    print(f"pattern: {s.pattern} ({s.pattern_reason}); myotonic discharges: {found}")
+    if s.grade is not None:
+        print(f"severity: {s.grade.text}")
     print("wrote " + ", ".join(str(p) for p in paths.values()))

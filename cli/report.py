@@ -38,7 +38,6 @@ def run(args):
     result.to_html(path, identify=args.identify)
     if not args.quiet:
         s = result.summary
-        grade = s.get("grade", {})
-        print(f"pattern: {s['pattern']}; {grade.get('text', 'no grade')}")
+        print(f"pattern: {s.pattern}; {s.grade.text if s.grade else 'no grade'}")
         print(f"wrote {path}")
     return 0

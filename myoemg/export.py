@@ -160,7 +160,7 @@ def annotations_to_frame(annotations):
 
 def _bids_stem(analysis):
     """``sub-<code>_task-grip`` from the subject code in the metadata, else ``task-grip``."""
-    subject = str((analysis.summary.get("metadata") or {}).get("subject") or "")
+    subject = str(analysis.summary.metadata.get("subject") or "")
     subject = re.sub(r"[^A-Za-z0-9]", "", subject)
     return f"sub-{subject}_task-grip" if subject else "task-grip"
 

@@ -10,37 +10,26 @@ live apart in ``identifiers`` and are empty unless a reader was asked to keep th
 from __future__ import annotations
 
 import copy
-import json
-import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
+from .roles import KINDS, override_kinds
 from .utils import (
     ChannelError,
     RecordingError,
     check_option,
+    convert_to_si,
     missing_channel,
-    to_si,
     validate_fs,
 )
 
-KINDS = ("emg", "force", "other")
 SI_UNIT = {"emg": "V", "force": "N"}
 METADATA_KEYS = ("subject", "session", "muscle", "side", "electrode", "device", "temperature_c",
                  "medication")
 EVENT_COLUMNS = ["onset_s", "duration_s", "description"]
-
-_FORCE_LABEL = re.compile(r"grip|force|dyn|dynamomet|torque|pinch|load|kraft|newton", re.I)
-_EMG_LABEL = re.compile(r"emg|fds|fdp|fcr|fcu|flexor|extensor|muscle|needle|\bmu\b|smu", re.I)
-# Labels of signals that are neither EMG nor force, even when recorded in volts.
-_OTHER_LABEL = re.compile(
-    r"(?<![a-z])(eeg|eog|ecg|ekg|resp\w*|temp\w*|eda|gsr|marker|event|trig\w*|angle|co2|"
-    r"flow|volume|spo2|status|stim\w*)(?![a-z])"
-    r"|^(fp|af|f|fc|ft|c|cp|tp|p|po|o|t|a|m)(z|\d{1,2})$", re.I)
 
 
 @dataclass
@@ -106,26 +95,6 @@ class Channel:
                 f"({self.duration_s:.3f} s), {self.unit}>")
 
 
-def infer_kind(name, unit):
-    """Guess a channel's role from its label and unit.
-
-    Force units (N, kgf, lbf) or force-like labels ('Grip', 'Force', 'Dynamometer', 'Torque')
-    give 'force'; voltage units with EMG-like labels ('EMG FDS', 'Flexor'), or voltage units
-    alone, give 'emg'; labels of other signals ('EEG Fpz-Cz', 'ECG', 'Resp', 'Temp', 10-20
-    electrode names such as 'Cz') give 'other' even in volts; anything else 'other'.
-    """
-    si, _ = to_si(unit)
-    if si == "N" or (_FORCE_LABEL.search(name or "") and not _EMG_LABEL.search(name or "")):
-        return "force"
-    if _EMG_LABEL.search(name or ""):
-        return "emg"
-    if _OTHER_LABEL.search((name or "").strip()):
-        return "other"
-    if si == "V":
-        return "emg"
-    return "other"
-
-
 class Recording:
     """EMG and force channels of one grip session, each at its own rate, in SI units.
 
@@ -146,10 +115,13 @@ class Recording:
         The file(s) read.
     conversions : list of str
         What the reader converted ("EMG FDS: uV -> V"), for the user to check.
+    set_aside : dict of str -> str | None
+        Channels that look like EMG but were set aside as 'other' on reading (too slow for raw
+        EMG, or an envelope), with the reason (:mod:`myoemg.roles`).
     """
 
     def __init__(self, channels, *, start_time=None, events=None, metadata=None,
-                 identifiers=None, source=None, conversions=()):
+                 identifiers=None, source=None, conversions=(), set_aside=None):
         channels = list(channels)
         if not channels:
             raise RecordingError(f"{source or 'recording'} holds no channels.")
@@ -168,6 +140,7 @@ class Recording:
         self.identifiers = dict(identifiers or {})
         self.source = source
         self.conversions = list(conversions)
+        self.set_aside = dict(set_aside or {})
 
     # -- access -------------------------------------------------------------------------------
     @property
@@ -270,7 +243,7 @@ class Recording:
         return out
 
     def set_roles(self, *, emg=None, force=None):
-        """A new recording whose roles are set by channel name.
+        """A new recording whose roles are set by channel name (see :mod:`myoemg.roles`).
 
         Parameters
         ----------
@@ -278,141 +251,74 @@ class Recording:
             Channel(s) to analyse as EMG; other EMG channels become 'other'.
         force : str | None
             Channel to analyse as force; other force channels become 'other'.
+
+        Returns
+        -------
+        recording : Recording
+            A copy; a channel given a new role is converted to its SI unit (or kept 'a.u.').
         """
         out = self.copy()
-        if force is not None:
-            target = out[force]
-            for ch in out.channels:
-                if ch.kind == "force" and ch is not target:
-                    ch.kind = "other"
-            target.kind = "force"
-        if emg is not None:
-            wanted = [emg] if isinstance(emg, str) else list(emg)
-            targets = [out[n] for n in wanted]
-            for ch in out.channels:
-                if ch.kind == "emg" and ch not in targets:
-                    ch.kind = "other"
-            for ch in targets:
-                ch.kind = "emg"
-        for ch in out.channels:
-            if ch.kind in SI_UNIT and ch.unit not in (SI_UNIT[ch.kind], "a.u."):
-                si, factor = to_si(ch.unit)
-                if si != SI_UNIT[ch.kind]:
-                    raise ChannelError(
-                        f"channel {ch.name!r} of {self.source_name} is in {ch.unit!r}, which "
-                        f"cannot be read as {ch.kind} ({SI_UNIT[ch.kind]}); give a calibration "
-                        "or pick another channel.")
-                ch.data = ch.data * factor
-                out.conversions.append(f"{ch.name}: {ch.unit} -> {si}")
-                ch.unit = si
+        kinds = override_kinds(out.ch_names, out.kinds, emg=emg, force=force,
+                               source=self.source_name)
+        for ch, kind in zip(out.channels, kinds, strict=True):
+            ch.kind = kind
+            if kind == "emg":
+                out.set_aside.pop(ch.name, None)
+            if kind in SI_UNIT and ch.unit not in (SI_UNIT[kind], "a.u."):
+                ch.data, ch.unit, note = convert_to_si(ch.data, ch.unit, kind, name=ch.name,
+                                                       source=self.source_name)
+                if note:
+                    out.conversions.append(note)
+        return out
+
+    def with_set_aside(self, reasons):
+        """A copy in which the named EMG channels are set aside as 'other', reasons kept.
+
+        Parameters
+        ----------
+        reasons : dict of str -> str
+            Channel name -> why it cannot be analysed as EMG (see
+            :func:`myoemg.roles.unusable_emg_reasons`).
+
+        Returns
+        -------
+        recording : Recording
+        """
+        out = self.copy()
+        for name, reason in reasons.items():
+            out[name].kind = "other"
+            out.set_aside[name] = reason
         return out
 
     # -- MNE ----------------------------------------------------------------------------------
     def to_mne(self, *, split_rates=False):
-        """Export to :class:`mne.io.Raw`.
-
-        MNE holds one rate per Raw and has no force type. EMG becomes ``emg`` (V), force and
-        other channels ``misc``; each channel's kind, unit and rate are kept in
-        ``raw.info['description']`` (JSON) so :meth:`from_mne` restores them.
+        """Export to :class:`mne.io.Raw` (see :func:`myoemg.io.mne_raw.to_mne`).
 
         Parameters
         ----------
         split_rates : bool
-            If False (default), one Raw at the highest rate: slower channels are resampled
-            (polyphase, :func:`scipy.signal.resample_poly`) **for the export only**. If True, a
-            list of Raws, one per rate, fastest first, with no resampling (an exact round trip).
+            If False (default), one Raw at the highest rate, slower channels resampled for the
+            export only; if True, a list of Raws, one per rate (an exact round trip).
 
         Returns
         -------
         raw : mne.io.RawArray | list of mne.io.RawArray
         """
-        import mne
+        from .io.mne_raw import to_mne  # the MNE edge lives with the readers
 
-        groups = {}
-        for ch in self.channels:
-            groups.setdefault(ch.fs, []).append(ch)
-        rates = sorted(groups, reverse=True)
-        if split_rates:
-            return [self._raw_from(groups[fs], fs, mne) for fs in rates]
-        return self._raw_from(self.channels, rates[0], mne)
-
-    def _raw_from(self, chans, fs, mne):
-        from scipy.signal import resample_poly
-
-        n_times = max(round((ch.start_s + ch.duration_s) * fs) for ch in chans)
-        data = np.zeros((len(chans), n_times))
-        for row, ch in zip(data, chans, strict=True):
-            x = ch.data
-            if ch.fs != fs:
-                ratio = Fraction(fs / ch.fs).limit_denominator(10_000)
-                x = resample_poly(x, ratio.numerator, ratio.denominator, padtype="line")
-            start = round(ch.start_s * fs)
-            stop = min(n_times, start + x.size)
-            row[start:stop] = x[: stop - start]
-            row[:start], row[stop:] = x[0], x[stop - start - 1]  # hold edges, no steps to zero
-        types = ["emg" if ch.kind == "emg" else "misc" for ch in chans]
-        info = mne.create_info([ch.name for ch in chans], fs, types)
-        info["description"] = json.dumps({"myoemg": {
-            "channels": {ch.name: {"kind": ch.kind, "unit": ch.unit, "fs": ch.fs,
-                                   "start_s": ch.start_s, "n_times": ch.n_times}
-                         for ch in chans},
-            "metadata": self.metadata,
-        }})
-        raw = mne.io.RawArray(data, info, verbose=False)
-        if self.start_time is not None:
-            raw.set_meas_date(self.start_time)
-        if len(self.events):
-            raw.set_annotations(mne.Annotations(
-                self.events["onset_s"].to_numpy(float), self.events["duration_s"].to_numpy(float),
-                self.events["description"].astype(str).to_numpy()))
-        return raw
+        return to_mne(self, split_rates=split_rates)
 
     @classmethod
     def from_mne(cls, raw):
         """Build a Recording from a :class:`mne.io.Raw` (or the list :meth:`to_mne` returns).
 
-        Channel kinds, units and rates written by :meth:`to_mne` are restored; for other Raws,
-        ``emg`` channels are EMG in volts and ``misc`` channels are classified by label.
+        The same path as ``myoemg.read(raw)`` (:func:`myoemg.io.mne_raw.read_raw`): kinds,
+        units and rates written by :meth:`to_mne` are restored; other Raws get their roles from
+        :mod:`myoemg.roles`.
         """
-        from scipy.signal import resample_poly
+        from .io.mne_raw import read_raw
 
-        raws = raw if isinstance(raw, (list, tuple)) else [raw]
-        channels, metadata, events = [], {}, []
-        for r in raws:
-            fs = float(r.info["sfreq"])
-            saved = _saved_layout(r.info.get("description"))
-            metadata.update(saved.get("metadata", {}))
-            data = r.get_data()
-            types = r.get_channel_types()
-            for name, kind_mne, x in zip(r.ch_names, types, data, strict=True):
-                spec = saved.get("channels", {}).get(name)
-                if spec:
-                    start = round(spec["start_s"] * fs)
-                    x = x[start:]
-                    if spec["fs"] != fs:
-                        ratio = Fraction(spec["fs"] / fs).limit_denominator(10_000)
-                        x = resample_poly(x, ratio.numerator, ratio.denominator, padtype="line")
-                    x = x[: spec["n_times"]]
-                    channels.append(Channel(name, spec["kind"], x, spec["fs"], spec["unit"],
-                                            spec["start_s"]))
-                else:
-                    kind = "emg" if kind_mne == "emg" else infer_kind(name, "")
-                    unit = "V" if kind_mne in ("emg", "eeg", "ecg", "eog") else "a.u."
-                    if kind == "force":
-                        unit = "a.u."
-                    channels.append(Channel(name, kind, x, fs, unit))
-            ann = r.annotations
-            if len(ann):
-                events.append(pd.DataFrame({"onset_s": ann.onset - r.first_time,
-                                            "duration_s": ann.duration,
-                                            "description": list(ann.description)}))
-        meas_date = raws[0].info["meas_date"]
-        ev = pd.concat(events, ignore_index=True) if events else None
-        if ev is not None:
-            ev = ev.drop_duplicates(ignore_index=True)
-        return cls(channels, start_time=meas_date, events=ev, metadata=metadata,
-                   source=raws[0].filenames[0] if getattr(raws[0], "filenames", None)
-                   and raws[0].filenames[0] else None)
+        return read_raw(raw)
 
     # -- display ------------------------------------------------------------------------------
     def describe(self):
@@ -440,13 +346,5 @@ def as_utc(when):
     return None
 
 
-def _saved_layout(description):
-    if not description:
-        return {}
-    try:
-        return json.loads(description).get("myoemg", {})
-    except (ValueError, AttributeError):
-        return {}
-
-
-__all__ = ["Channel", "Recording", "infer_kind", "KINDS", "METADATA_KEYS"]
+__all__ = ["Channel", "EVENT_COLUMNS", "KINDS", "METADATA_KEYS", "Recording", "SI_UNIT",
+           "as_utc"]

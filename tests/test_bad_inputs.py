@@ -3,7 +3,6 @@ the API and through the CLI (exit code, one paragraph naming the file, no traceb
 input file is changed."""
 
 import hashlib
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -113,7 +112,7 @@ def test_short_nan_gaps_are_filled_and_flagged(corpus, tmp_path, capsys):
     res = myoemg.analyze(myoemg.read(corpus / "emg.edf", force=corpus / "gaps_force.csv"))
     tr = res.trials
     assert tr.gap_filled.sum() == 1 and tr.rt_flagged.sum() <= 1
-    assert "gap_filled" in json.dumps(res.summary["quality"])
+    assert "gap_filled" in res.summary.quality.to_json()
     code, out, err = _cli(capsys, tmp_path, corpus / "emg.edf", "--force",
                           corpus / "gaps_force.csv")
     assert code == 0 and "gaps_force.csv" in out and "gap_filled" in out
@@ -123,8 +122,8 @@ def test_short_nan_gaps_are_filled_and_flagged(corpus, tmp_path, capsys):
 
 def test_emg_without_force_is_analysed_for_emg_only(corpus, tmp_path, capsys):
     res = myoemg.analyze(myoemg.read(corpus / "emg_only.edf"))
-    assert len(res.trials) == 0 and res.summary["n_trials"] == 0
-    assert any("no force channel" in n and "emg_only.edf" in n for n in res.summary["notes"])
+    assert len(res.trials) == 0 and res.summary.n_trials == 0
+    assert any("no force channel" in n and "emg_only.edf" in n for n in res.summary.notes)
     code, out, err = _cli(capsys, tmp_path, corpus / "emg_only.edf")
     if code == 70 and "UndefinedError" in err:  # report.html template, owned by the report work
         pytest.xfail("report.html fails on a recording without trials: " + err)
@@ -134,7 +133,7 @@ def test_emg_without_force_is_analysed_for_emg_only(corpus, tmp_path, capsys):
 
 def test_force_shorter_than_emg_is_flagged(corpus, tmp_path, capsys):
     res = myoemg.analyze(myoemg.read(corpus / "emg.edf", force=corpus / "short_force.csv"))
-    flags = res.summary["quality"]["channels"]["force"]
+    flags = res.summary.quality.channels["force"]
     assert [f["code"] for f in flags] == ["duration_mismatch"]
     assert "short_force.csv" in flags[0]["message"] and "emg.edf" in flags[0]["message"]
     assert res.trials.quality_flags.str.contains("duration_mismatch").all()

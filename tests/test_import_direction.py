@@ -1,4 +1,11 @@
-"""Imports point down the layers (after MNE's test_import_nesting.py); import myoemg is light."""
+"""Imports point down the layers (after MNE's test_import_nesting.py); import myoemg is light.
+
+Every ``import`` is checked, at module level and inside functions. A nested (function-level)
+import may reach a layer above only where :data:`NESTED_UP` says so: the thin convenience
+methods of the containers (``Recording.to_mne``, ``Analysis.to_html`` ...) hand over to the
+layer that does the work, as ``mne.io.Raw.plot`` hands over to ``mne.viz``. ARCHITECTURE.md
+draws the same picture.
+"""
 
 import ast
 import subprocess
@@ -8,42 +15,95 @@ from pathlib import Path
 import myoemg
 
 PKG = Path(myoemg.__file__).parent
+
+#: layer -> the layers it may import (module level or nested).
 ALLOWED = {
-    "utils": set(), "recording": {"utils"}, "signal": {"utils"}, "evaluation": {"utils"},
-    "detect": {"utils", "recording", "signal"}, "metrics": {"utils", "recording", "signal"},
-    "grading": {"utils", "metrics"}, "io": {"utils", "recording"},
-    "sim": {"utils", "recording", "signal"}, "viz": {"utils", "recording"},
-    "quality": {"utils", "recording", "signal"},
-    "export": {"utils", "recording"},
-    # Top layers: the one place that wires everything, then what sits on it. Reporting is
-    # imported lazily inside Analysis methods (nested imports are not checked here).
-    "pipeline": {"utils", "recording", "signal", "detect", "metrics", "quality", "grading",
-                 "io"},
+    "utils": set(),
+    "roles": {"utils"},
+    "recording": {"utils", "roles"},
+    "signal": {"utils"},
+    "evaluation": {"utils"},
+    "detect": {"utils", "recording", "signal"},
+    "metrics": {"utils", "recording", "signal", "results"},
+    "grading": {"utils", "metrics", "results"},
+    "results": {"utils", "recording"},
+    "io": {"utils", "roles", "recording"},
+    "sim": {"utils", "recording", "signal"},
+    "quality": {"utils", "roles", "recording", "signal", "results"},
+    "viz": {"utils", "recording", "results"},
+    "export": {"utils", "recording", "results"},
+    # Top layers: the one place that wires everything, then what sits on it.
+    "pipeline": {"utils", "roles", "recording", "signal", "detect", "metrics", "quality",
+                 "grading", "io", "results"},
     "report": {"utils", "recording", "signal", "detect", "metrics", "quality", "grading",
-               "viz", "export", "pipeline"},
-    "batching": {"utils", "recording", "io", "pipeline"},
+               "viz", "export", "results"},
+    "batching": {"utils", "recording", "io", "detect", "pipeline", "results"},
+}
+#: Nested imports that may reach upward: thin methods that hand over to the layer doing the work.
+NESTED_UP = {
+    "recording": {"io"},  # Recording.to_mne / from_mne -> myoemg.io.mne_raw
+    "results": {"report", "viz", "export"},  # Analysis.save / to_html / plot_* / to_annotations
 }
 
 
-def _layer_imported(path, node):
+def _layer_of(path):
+    return path.relative_to(PKG).parts[0].removesuffix(".py")
+
+
+def _target(path, node):
+    """The myoemg layer an import statement reaches, or None for outside packages."""
+    if isinstance(node, ast.Import):
+        names = [a.name for a in node.names if a.name.startswith("myoemg.")]
+        return [n.split(".")[1] for n in names] or [None]
     if node.level == 0:
         parts = (node.module or "").split(".")
-        return parts[1] if parts[0] == "myoemg" and len(parts) > 1 else None
+        return [parts[1] if parts[0] == "myoemg" and len(parts) > 1 else None]
     folders = path.relative_to(PKG).parts[:-1]
     base = list(folders[: len(folders) - node.level + 1])
-    return [*base, *(node.module or "").split(".")][0] or None
+    parts = [*base, *(node.module or "").split(".")]
+    parts = [p for p in parts if p]
+    if parts:
+        return [parts[0]]
+    return [a.name for a in node.names]  # "from . import x" at the package root
+
+
+def _imports(tree):
+    """(node, nested) for every import in a module."""
+    top = {id(n) for n in tree.body}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            yield node, id(node) not in top and not _in_type_checking(tree, node)
+
+
+def _in_type_checking(tree, node):
+    for block in tree.body:
+        if isinstance(block, ast.If) and "TYPE_CHECKING" in ast.unparse(block.test):
+            if any(n is node for n in ast.walk(block)):
+                return True
+    return False
 
 
 def test_imports_point_down():
-    for path in PKG.rglob("*.py"):
-        layer = path.relative_to(PKG).parts[0].removesuffix(".py")
+    bad = []
+    for path in sorted(PKG.rglob("*.py")):
+        layer = _layer_of(path)
         if layer not in ALLOWED:
             continue
-        for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            if isinstance(node, ast.ImportFrom):
-                target = _layer_imported(path, node)
-                assert target in ALLOWED[layer] | {layer, None, "_version"}, \
-                    f"{path}:{node.lineno} imports {target}"
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node, nested in _imports(tree):
+            for target in _target(path, node):
+                ok = ALLOWED[layer] | {layer, None, "_version"}
+                if nested:
+                    ok = ok | NESTED_UP.get(layer, set())
+                if target not in ok:
+                    bad.append(f"{path.relative_to(PKG)}:{node.lineno} ({layer}) imports "
+                               f"{target}{' inside a function' if nested else ''}")
+    assert not bad, "\n".join(bad)
+
+
+def test_every_layer_is_known():
+    layers = {_layer_of(p) for p in PKG.rglob("*.py")} - {"__init__", "_version", "_cli"}
+    assert layers <= set(ALLOWED), sorted(layers - set(ALLOWED))
 
 
 def test_import_myoemg_does_not_load_matplotlib_or_mne():

@@ -49,7 +49,7 @@ def test_noisy_sessions_within_stated_tolerance(seed):
     _assert_rt_close(res.trials, truth.trials, abs_s=0.025, rel=0.03)
     np.testing.assert_allclose(res.trials.release_s, truth.trials.release_s, atol=0.1)
     np.testing.assert_allclose(res.trials.baseline_n, truth.trials.baseline_n, atol=0.5)
-    assert res.summary["pattern"] == "warm-up"
+    assert res.summary.pattern == "warm-up"
 
 
 def test_after_activity_tracks_myotonia():
@@ -107,8 +107,8 @@ def test_emg_only_recording_gives_empty_trials_and_a_reason():
     rec, _ = simulate_session(fs_emg=1000.0, fs_force=100.0, n_trials=2, seed=3)
     res = myoemg.analyze(rec.select(["EMG FDS"]))
     assert len(res.trials) == 0 and list(res.trials.columns) == TRIAL_TABLE_COLUMNS
-    assert any("no force channel" in n for n in res.summary["notes"])
-    assert res.summary["n_trials"] == 0
+    assert any("no force channel" in n for n in res.summary.notes)
+    assert res.summary.n_trials == 0
 
 
 def test_force_without_grips_names_the_file():
@@ -122,7 +122,7 @@ def test_force_without_grips_names_the_file():
 def test_channel_overrides():
     rec, _ = simulate_session(fs_emg=1000.0, fs_force=100.0, n_trials=3, n_emg=2, seed=3)
     res = myoemg.analyze(rec, emg="EMG FDP", force="Grip")
-    assert res.summary["emg_channels"] == ["EMG FDP"]
+    assert res.summary.emg_channels == ("EMG FDP",)
     with pytest.raises(ChannelError, match="Did you mean"):
         myoemg.analyze(rec, force="grip ")
 

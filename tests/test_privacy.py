@@ -72,5 +72,5 @@ def test_no_output_file_holds_the_name_the_date_or_live_markup(identified_edf, t
 
 def test_summary_keeps_only_the_subject_code(identified_edf):
     res = myoemg.analyze(myoemg.read(identified_edf))
-    assert res.summary["metadata"].get("subject") == "S07"
+    assert res.summary.metadata.get("subject") == "S07"
     assert not _leaks(repr(res.summary).encode())

@@ -107,9 +107,9 @@ def test_clean_simulation_has_no_flags(session, clean_analysis):
     trials = clean_analysis.trials
     assert list(trials.columns[-len(QUALITY_TRIAL_COLUMNS):]) == QUALITY_TRIAL_COLUMNS
     assert (trials.quality_flags == "").all() and not trials.rt_flagged.any()
-    q = clean_analysis.summary["quality"]
-    assert q["worst_severity"] == "none" and q["n_flags"] == 0
-    assert clean_analysis.summary["discharges_measured"] is True
+    q = clean_analysis.summary.quality
+    assert q.worst_severity == "none" and q.n_flags == 0
+    assert clean_analysis.summary.discharges_measured is True
 
 
 def test_every_rule_has_severity_and_text():
@@ -156,7 +156,7 @@ def test_clipped_emg_is_flagged_per_trial(session):
     lim = 0.3 * np.abs(emg.data).max()
     emg.data = np.clip(emg.data, -lim, lim)
     res = myoemg.analyze(rec)
-    flags = res.summary["quality"]["channels"]["EMG FDS"]
+    flags = res.summary.quality.channels["EMG FDS"]
     assert any(f["code"] == "clipped" for f in flags)
     assert res.trials.clipped.all()
     assert not res.trials.rt_flagged.any()  # EMG clipping does not touch the force RTs
@@ -175,20 +175,20 @@ def test_flat_emg_is_set_aside(session):
     rec = session[0].copy()
     rec["EMG FDS"].data[:] = 0.0
     res = myoemg.analyze(rec)
-    assert res.summary["emg_channels"] == []
-    assert any("is flat" in n for n in res.summary["notes"])
+    assert res.summary.emg_channels == ()
+    assert any("is flat" in n for n in res.summary.notes)
     assert res.trials.discharge_count.isna().all() and res.trials.myotonic.isna().all()
-    assert res.summary["n_myotonic_discharges"] is None
+    assert res.summary.n_myotonic_discharges is None
 
 
 def test_slow_emg_gives_not_measured_not_zero():
     rec, _ = simulate_session(fs_emg=500.0, fs_force=FS_FORCE, n_trials=3, seed=5)
     res = myoemg.analyze(rec)
-    assert res.summary["discharges_measured"] is False
+    assert res.summary.discharges_measured is False
     assert res.trials.discharge_count.isna().all() and res.trials.myotonic.isna().all()
     assert (res.trials.quality_flags == "emg_fs_low").all()
     assert np.isfinite(res.trials.after_activity_s).any()  # the envelope is still measured
-    assert any("NOT MEASURED" in n for n in res.summary["notes"])
+    assert any("NOT MEASURED" in n for n in res.summary.notes)
 
 
 def test_envelope_rate_emg_is_not_emg():
@@ -249,9 +249,9 @@ def test_quality_summary_is_json_ready(session):
     rec["EMG FDS"].data = np.clip(rec["EMG FDS"].data, -1e-5, 1e-5)
     flags = check_recording(rec)[1]
     block = quality_summary(flags)
-    assert block["worst_severity"] == "warning" and "clipped" in block["rules"]
-    text = json.dumps(myoemg.pipeline._jsonable(block))
-    assert "EMG FDS" in text
+    assert block.worst_severity == "warning" and "clipped" in block.rules
+    text = block.to_json()
+    assert "EMG FDS" in text and json.loads(text)["n_flags"] == len(flags)
 
 
 def test_trials_csv_carries_the_quality_columns(session, tmp_path):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from myoemg import Channel, Recording
-from myoemg.recording import infer_kind
+from myoemg.roles import infer_kind
 from myoemg.utils import ChannelError
 
 from .settings import FS_EMG, FS_FORCE, N_SECONDS_ODD
@@ -39,8 +39,11 @@ def test_missing_channel_suggests_a_name(rec):
 def test_roles_can_be_overridden(rec):
     out = rec.set_roles(emg="EMG FDS", force="Grip")
     assert out.kinds == ["emg", "force"]
-    with pytest.raises(ChannelError, match="cannot be read as force"):
-        rec.set_roles(force="EMG FDS")
+    # a signal in volts made the force is not newtons: it stays in arbitrary units (roles.py
+    # and utils.convert_to_si are the one path, as in myoemg.read)
+    volts = rec.set_roles(force="EMG FDS")
+    assert volts["EMG FDS"].kind == "force" and volts["EMG FDS"].unit == "a.u."
+    assert any("uncalibrated" in c for c in volts.conversions)
 
 
 def test_duplicate_names_are_refused():

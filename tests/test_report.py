@@ -96,14 +96,16 @@ def test_identify_shows_the_identifiers_escaped(marked_up):
 
 
 def test_quality_flags_absent_or_present(marked_up):
-    q = dict(marked_up.summary)
-    q.pop("quality", None)
-    bare = type(marked_up)(marked_up.trials, marked_up.discharges, q, marked_up.recording)
+    from dataclasses import replace
+
+    from myoemg.results import QualityReport
+
+    bare = replace(marked_up, summary=replace(marked_up.summary, quality=None))
     assert "No quality checks" in render_html(bare, trial_figures=False)
-    q["quality"] = {"worst_severity": "warning", "n_flags": 1, "channels": {
+    quality = QualityReport(worst_severity="warning", n_flags=1, channels={
         "Grip": [{"code": "clipped<x>", "severity": "warning", "start_s": 1.0, "end_s": 2.0,
-                  "message": "force <clipped>"}]}, "rules": {"clipped<x>": {"rule": "r"}}}
-    flagged = type(marked_up)(marked_up.trials, marked_up.discharges, q, marked_up.recording)
+                  "message": "force <clipped>"}]}, rules={"clipped<x>": {"rule": "r"}})
+    flagged = replace(marked_up, summary=replace(marked_up.summary, quality=quality))
     out = render_html(flagged, trial_figures=False)
     assert "force &lt;clipped&gt;" in out and "warning" in out
 

@@ -8,6 +8,7 @@ tables stay in the recording's output folder, from which the driver combines the
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import inspect
 import json
@@ -19,7 +20,8 @@ from pathlib import Path
 
 from .._version import __version__
 from ..io import READERS, file_sha256, read
-from ..pipeline import Analysis, analyze
+from ..pipeline import analyze
+from ..results import Analysis
 from ..utils import RecordingError, logger, use_log_level, write_text_atomic
 
 #: Name of the per-recording done-marker, written last (atomically) when a recording's outputs
@@ -110,27 +112,25 @@ def session_row(summary, trials):
     """One row of ``sessions.csv`` (:data:`SESSION_COLUMNS`) from an analysis."""
     import numpy as np
 
-    grade = summary.get("grade")
-    if isinstance(grade, dict):
-        grade = grade.get("grade")
+    grade = summary.grade.grade if summary.grade is not None else None
 
     def first(col):
         return trials[col].iloc[0] if len(trials) else math.nan
 
     rt = trials["rt90_5_s"].to_numpy(float)
     aa = trials["after_activity_s"].to_numpy(float)
-    row = {"pattern": summary.get("pattern"), "grade": grade,
-           "n_trials": summary.get("n_trials"), "n_relaxed": summary.get("n_relaxed"),
-           "rt90_5_first_s": summary.get("rt90_5_first_s"),
-           "rt90_5_last_s": summary.get("rt90_5_last_s"),
-           "rt90_5_min_s": summary.get("rt90_5_min_s"),
+    row = {"pattern": summary.pattern, "grade": grade,
+           "n_trials": summary.n_trials, "n_relaxed": summary.n_relaxed,
+           "rt90_5_first_s": summary.rt90_5_first_s,
+           "rt90_5_last_s": summary.rt90_5_last_s,
+           "rt90_5_min_s": summary.rt90_5_min_s,
            "rt90_5_median_s": np.nanmedian(rt) if np.isfinite(rt).any() else math.nan,
            "rt90_50_first_s": first("rt90_50_s"), "rt50_5_first_s": first("rt50_5_s"),
-           "peak_force_max_n": summary.get("peak_force_max_n"),
+           "peak_force_max_n": summary.peak_force_max_n,
            "after_activity_max_s": np.nanmax(aa) if np.isfinite(aa).any() else math.nan,
-           "n_discharges": summary.get("n_discharges"),
-           "n_myotonic_discharges": summary.get("n_myotonic_discharges"),
-           "n_myotonic_trials": summary.get("n_myotonic_trials")}
+           "n_discharges": summary.n_discharges,
+           "n_myotonic_discharges": summary.n_myotonic_discharges,
+           "n_myotonic_trials": summary.n_myotonic_trials}
     return {k: _clean(row[k]) for k in SESSION_COLUMNS}
 
 
@@ -227,14 +227,13 @@ def process(job, out, settings):
             record["timings"]["read_s"] = time.perf_counter() - t
             stage = "analyze"
             t = time.perf_counter()
-            res = analyze(rec, **analyze_opts)
-            res.recording = None
+            res = dataclasses.replace(analyze(rec, **analyze_opts), recording=None)
             del rec
             record["timings"]["analyze_s"] = time.perf_counter() - t
             stage = "save"
             t = time.perf_counter()
             paths = res.save(folder, **save_opts)
-            meta = res.summary.get("metadata", {})
+            meta = res.summary.metadata
             marker = {
                 "status": "done", "software": "myoemg", "version": __version__,
                 "file": job.file, "recording": job.recording, "force": job.force,

@@ -18,9 +18,11 @@ The rule, in brief (defaults)
    (``grade_bounds``).
 5. EMG evidence: myotonic discharges with a score of 0 give grade 1 'mild' (electrical myotonia
    with relaxation within the ULN). Prolonged relaxation (score > 0) when the EMG was examined
-   and holds **no** myotonic discharge is **not graded** (grade None): it is not attributed to
-   myotonia (a slow voluntary let-go prolongs relaxation too). Without EMG (not assessed) the
-   grade follows the relaxation times and says so.
+   and holds **no** myotonic discharge keeps its grade with the caveat "EMG did not confirm
+   myotonia" — a missed detection must not hide a prolonged relaxation — unless the EMG shows a
+   slow voluntary let-go (the interference fading with the force, :mod:`myoemg.metrics.letgo`):
+   then it is **not graded** (grade None), not attributed to myotonia. Without EMG (not
+   assessed) the grade follows the relaxation times and says so.
 6. After-activity (EMG activity after release) is reported beside the grade but not scored: on
    surface EMG a slow voluntary let-go prolongs it as much as myotonia does (SPEC.md §5).
 7. Peak force is reported; a largest peak below ``min_peak_force_n`` adds a caveat (a weak or
@@ -34,6 +36,7 @@ import math
 import numpy as np
 
 from ..metrics.warmup import trials_to_plateau
+from ..results import Grade, GradeNumbers, Uln
 
 #: Label carried by every grade (SPEC.md §4).
 DISCLAIMER = "research use; not a validated clinical scale"
@@ -90,7 +93,7 @@ def resolve_uln(*, uln_rt90_5_s=None, device_type=None, device=None):
 
     Returns
     -------
-    uln : dict
+    uln : Uln
         ``uln_s``, ``device_type`` and ``source`` (the derivation in words).
     """
     if uln_rt90_5_s is not None:
@@ -98,22 +101,21 @@ def resolve_uln(*, uln_rt90_5_s=None, device_type=None, device=None):
         if not (math.isfinite(uln) and uln > 0):
             raise ValueError(f"uln_rt90_5_s must be a positive number of seconds, got "
                              f"{uln_rt90_5_s!r}.")
-        return {"uln_s": uln, "device_type": device_type or "given",
-                "source": "given by the user (uln_rt90_5_s)"}
+        return Uln(uln, device_type or "given", "given by the user (uln_rt90_5_s)")
     if device_type is None:
         name = str(device or "").lower()
         device_type = ("simulated" if "sim" in name else "qma" if "qma" in name
                        else "commercial" if "commercial" in name else None)
     if device_type is None:
         d = DEVICE_ULN[DEFAULT_DEVICE]
-        return {"uln_s": d["uln_s"], "device_type": DEFAULT_DEVICE,
-                "source": (f"device {device!r} not recognised: the {DEFAULT_DEVICE} default is "
-                           f"used ({d['derivation']}) - pass uln_rt90_5_s for your device")}
+        return Uln(d["uln_s"], DEFAULT_DEVICE,
+                   f"device {device!r} not recognised: the {DEFAULT_DEVICE} default is used "
+                   f"({d['derivation']}) - pass uln_rt90_5_s for your device")
     if device_type not in DEVICE_ULN:
         raise ValueError(f"unknown device_type {device_type!r}; use one of "
                          f"{sorted(DEVICE_ULN)} or pass uln_rt90_5_s.")
     d = DEVICE_ULN[device_type]
-    return {"uln_s": d["uln_s"], "device_type": device_type, "source": d["derivation"]}
+    return Uln(d["uln_s"], device_type, d["derivation"])
 
 
 def _points(multiple, cutoffs):
@@ -121,7 +123,8 @@ def _points(multiple, cutoffs):
 
 
 def grade_severity(rt90_5_s, *, censored=None, lower_bound_s=None, myotonic_trials=None,
-                   after_activity_s=None, peak_force_n=None, uln_rt90_5_s=None,
+                   voluntary_letgo=None, after_activity_s=None, peak_force_n=None,
+                   uln_rt90_5_s=None,
                    device_type=None, device=None, cutoffs_uln=CUTOFFS_ULN,
                    grade_bounds=GRADE_BOUNDS, min_peak_force_n=MIN_PEAK_FORCE_N):
     """Grade the severity of grip myotonia in one session (research use only).
@@ -136,6 +139,9 @@ def grade_severity(rt90_5_s, *, censored=None, lower_bound_s=None, myotonic_tria
         For censored trials, how long the force was followed after its 90 % crossing (s).
     myotonic_trials : array-like of bool, shape (n_trials,) | int | None
         Which trials hold myotonic discharges (or their number). None: EMG not assessed.
+    voluntary_letgo : bool | None
+        Whether the EMG interference fades with the force in the prolonged trials
+        (:func:`myoemg.metrics.letgo.voluntary_letgo`); None: not measured.
     after_activity_s : array-like, shape (n_trials,) | None
         EMG after-activity per trial, seconds (reported, not scored).
     peak_force_n : array-like, shape (n_trials,) | None
@@ -151,12 +157,12 @@ def grade_severity(rt90_5_s, *, censored=None, lower_bound_s=None, myotonic_tria
 
     Returns
     -------
-    grade : dict
+    grade : Grade
         ``grade`` (0–3, or None when not graded), ``label`` ('none', 'mild', 'moderate',
-        'marked', 'not graded'), ``text`` (one line with the disclaimer), ``reasons`` (list of
-        str), ``caveats`` (list of str), ``numbers`` (ULN, multiples, points, score, EMG and
-        force numbers), ``uln`` (:func:`resolve_uln`), ``rule`` (the rule in words) and
-        ``disclaimer`` (:data:`DISCLAIMER`).
+        'marked', 'not graded'), ``text`` (one line with the disclaimer), ``reasons``,
+        ``caveats``, ``numbers`` (:class:`~myoemg.results.GradeNumbers`: ULN, multiples,
+        points, score, EMG and force numbers), ``uln`` (:func:`resolve_uln`), ``rule`` (the
+        rule in words) and ``disclaimer`` (:data:`DISCLAIMER`).
     """
     rt = np.asarray(rt90_5_s, dtype=float)
     n = rt.size
@@ -164,7 +170,7 @@ def grade_severity(rt90_5_s, *, censored=None, lower_bound_s=None, myotonic_tria
     bound = (np.full(n, np.nan) if lower_bound_s is None
              else np.asarray(lower_bound_s, dtype=float))
     uln = resolve_uln(uln_rt90_5_s=uln_rt90_5_s, device_type=device_type, device=device)
-    u = uln["uln_s"]
+    u = uln.uln_s
     effective = np.where(cens & np.isfinite(bound), bound, rt)
     reasons, caveats = [], []
     numbers = {"uln_rt90_5_s": u, "n_trials": int(n), "n_censored": int(cens.sum())}
@@ -172,7 +178,7 @@ def grade_severity(rt90_5_s, *, censored=None, lower_bound_s=None, myotonic_tria
     if np.isfinite(effective).any():
         worst_i = int(np.nanargmax(effective))
         worst = float(effective[worst_i])
-        plateau = trials_to_plateau(effective)["level_s"]
+        plateau = trials_to_plateau(effective).level_s
         if not math.isfinite(plateau):
             plateau = float(np.nanmedian(effective[-int(np.ceil(n / 2)):]))
     else:
@@ -228,11 +234,17 @@ def grade_severity(rt90_5_s, *, censored=None, lower_bound_s=None, myotonic_tria
                                "grade 1 (electrical myotonia)")
         elif evidence is False:
             reasons.append("no myotonic discharge in any trial")
-            if grade > 0:
+            if grade > 0 and voluntary_letgo:
                 grade = None
-                reasons.append("prolonged relaxation without myotonic discharges is not "
-                               "attributed to myotonia (e.g. a slow voluntary let-go): not "
-                               "graded")
+                reasons.append("the EMG interference fades with the force (a slow voluntary "
+                               "let-go): the prolonged relaxation is not attributed to "
+                               "myotonia; not graded")
+            elif grade > 0:
+                caveats.append(
+                    "EMG did not confirm myotonia: relaxation is prolonged but no myotonic "
+                    "discharge was found" + (" and the EMG does not show a slow voluntary "
+                                             "let-go" if voluntary_letgo is False else "")
+                    + "; check the EMG by eye and ear")
         else:
             caveats.append("EMG evidence not assessed (no EMG or detection off): the grade "
                            "rests on relaxation times alone")
@@ -247,14 +259,18 @@ def grade_severity(rt90_5_s, *, censored=None, lower_bound_s=None, myotonic_tria
         if min_peak_force_n is not None and math.isfinite(pmax) and pmax < min_peak_force_n:
             caveats.append(f"largest peak force {pmax:.0f} N is below {min_peak_force_n:g} N: "
                            "a weak or submaximal grip; relaxation times may not be comparable")
-    rule = (f"multiple of ULN (RT90-5 ULN {u:g} s, {uln['device_type']}) of the worst trial and "
+    rule = (f"multiple of ULN (RT90-5 ULN {u:g} s, {uln.device_type}) of the worst trial and "
             f"of the plateau each score points: <= {cutoffs_uln[0]:g}x 0, <= {cutoffs_uln[1]:g}x "
             f"1, <= {cutoffs_uln[2]:g}x 2, above 3; score = sum; grade 0 none (score 0), 1 mild "
             f"(>= {grade_bounds[0]}), 2 moderate (>= {grade_bounds[1]}), 3 marked "
             f"(>= {grade_bounds[2]}); myotonic discharges raise grade 0 to 1; prolonged "
-            "relaxation without myotonic discharges on an examined EMG is not graded; "
-            "after-activity and peak force are reported, not scored (ours; SPEC.md §4)")
+            "relaxation without myotonic discharges on an examined EMG keeps its grade with "
+            "the caveat 'EMG did not confirm myotonia', and is not graded when the EMG shows "
+            "a slow voluntary let-go; after-activity and peak force are reported, not scored "
+            "(ours; SPEC.md §4)")
     head = f"grade {grade} ({label})" if grade is not None else "not graded"
-    return {"grade": grade, "label": label, "text": f"{head} - {DISCLAIMER}",
-            "reasons": reasons, "caveats": caveats, "numbers": numbers, "uln": uln,
-            "rule": rule, "disclaimer": DISCLAIMER}
+    if any(c.startswith("EMG did not confirm myotonia") for c in caveats):
+        head += ", EMG did not confirm myotonia"
+    return Grade(grade=grade, label=label, text=f"{head} - {DISCLAIMER}",
+                 reasons=tuple(reasons), caveats=tuple(caveats),
+                 numbers=GradeNumbers(**numbers), uln=uln, rule=rule, disclaimer=DISCLAIMER)

@@ -14,7 +14,8 @@ from pathlib import Path
 from ..utils import UnsupportedFormatError, logger, use_log_level
 from ._common import check_path, file_sha256
 from .align import ALIGN_METHODS, Alignment, estimate_offset, pair, sibling_force_file
-from .edf import read_edf, record_duration, write_edf
+from .edf import read_edf
+from .edf_write import record_duration, write_edf
 from .force_csv import read_force_csv, write_force_csv
 from .text import TEXT_SUFFIXES, read_text
 

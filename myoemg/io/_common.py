@@ -17,20 +17,17 @@ import numpy as np
 import pandas as pd
 
 from ..recording import EVENT_COLUMNS, METADATA_KEYS, Channel, Recording
+from ..roles import assign_roles
 from ..utils import (
-    ChannelError,
+    UNCALIBRATED_UNITS,
     MyoemgError,
     RecordingError,
-    UnitError,
+    convert_to_si,
     logger,
-    normalise_unit,
-    to_si,
 )
-from ._roles import assign_roles
 
-#: Units that mean "no physical unit": the samples are counts or arbitrary numbers.
-UNCALIBRATED_UNITS = {"", "a.u.", "au", "arb", "arbitrary", "count", "counts", "adc", "adu",
-                      "raw", "digital", "bits", "none", "-", "unitless", "1"}
+__all__ = ["UNCALIBRATED_UNITS", "RawChannel", "build_recording", "check_path", "file_sha256",
+           "make_events", "reading", "unique_names"]
 
 
 @dataclass
@@ -137,71 +134,6 @@ def unique_names(raws, source):
     return notes
 
 
-def _is_uncalibrated(unit):
-    return normalise_unit(unit) in UNCALIBRATED_UNITS
-
-
-def _convert(raw, kind, source, *, force_unit, force_calibration, emg_calibration):
-    """Return (data, unit, conversion note or None) in SI for one channel of a given kind."""
-    unit = raw.unit.strip()
-    data = np.asarray(raw.data, dtype=float)
-    name = raw.name
-    if kind == "force":
-        if force_unit is not None:
-            si, factor = to_si(force_unit)
-            if si != "N":
-                raise UnitError(f"force_unit={force_unit!r} is not a force unit; use 'N', "
-                                f"'kgf' or 'lbf' (reading {source}).")
-            if normalise_unit(unit) not in ("", normalise_unit(force_unit)):
-                logger.info("%s: force channel %r written as %r, read as %r (force_unit)",
-                            source, name, unit, force_unit)
-            unit = force_unit
-        si, factor = to_si(unit)
-        if si == "N":
-            if force_calibration is not None:
-                raise UnitError(
-                    f"force channel {name!r} of {source} is already in {unit!r}; "
-                    "force_calibration is for raw volts or counts only.")
-            note = None if factor == 1.0 and unit == "N" else f"{name}: {unit} -> N"
-            return data * factor, "N", note
-        if force_calibration is not None:
-            cal = float(force_calibration)
-            per = unit or "unit"
-            return (data * cal, "N",
-                    f"{name}: {unit or 'raw'} x {cal:g} N/{per} -> N (force_calibration)")
-        logger.warning(
-            "%s: force channel %r is in %r, not a force unit; kept uncalibrated (a.u.). Pass "
-            "force_calibration=<newtons per %s> (negative to flip a negative-going trace) or "
-            "force_unit='N'|'kgf'|'lbf'.", source, name, unit or "no unit", unit or "unit")
-        return data, "a.u.", f"{name}: {unit or 'no unit'} kept uncalibrated (a.u.)"
-    if kind == "emg":
-        si, factor = to_si(unit)
-        if si == "V":
-            if emg_calibration is not None:
-                raise UnitError(f"EMG channel {name!r} of {source} is already in {unit!r}; "
-                                "emg_calibration is for raw counts only.")
-            note = None if unit == "V" else f"{name}: {unit} -> V"
-            return data * factor, "V", note
-        if si == "N":
-            raise ChannelError(f"channel {name!r} of {source} is in {unit!r}, a force unit; it "
-                               "cannot be EMG. Pick another channel with emg=NAME.")
-        if emg_calibration is not None:
-            cal = float(emg_calibration)
-            return (data * cal, "V",
-                    f"{name}: {unit or 'raw'} x {cal:g} V/{unit or 'unit'} -> V (emg_calibration)")
-        logger.warning(
-            "%s: EMG channel %r has no voltage unit (%r); kept in arbitrary units (a.u.). Pass "
-            "emg_calibration=<volts per count> to calibrate it.", source, name,
-            unit or "no unit")
-        return data, "a.u.", f"{name}: {unit or 'no unit'} kept uncalibrated (a.u.)"
-    # other channels: SI when the unit is a voltage or a force, else as written
-    si, factor = to_si(unit)
-    if si is not None:
-        note = None if unit == si else f"{name}: {unit} -> {si}"
-        return data * factor, si, note
-    return data, ("a.u." if _is_uncalibrated(unit) else unit), None
-
-
 def build_recording(path, raws, *, start_time=None, events=None, metadata=None,
                     identifiers=None, keep_identifiers=False, emg=None, force_channel=None,
                     force_unit=None, force_calibration=None, emg_calibration=None,
@@ -232,12 +164,13 @@ def build_recording(path, raws, *, start_time=None, events=None, metadata=None,
         if n == 0:
             raise RecordingError(f"channel {r.name!r} of {source} holds no samples; the file "
                                  "may be truncated.")
-    kinds, reasons = assign_roles(raws, emg=emg, force=force_channel, source=source)
+    roles = assign_roles(raws, emg=emg, force=force_channel, source=source)
     channels, conversions = [], list(notes)
-    for raw, kind in zip(raws, kinds, strict=True):
-        data, unit, note = _convert(raw, kind, source, force_unit=force_unit,
-                                    force_calibration=force_calibration,
-                                    emg_calibration=emg_calibration)
+    for raw, kind in zip(raws, roles.kinds, strict=True):
+        data, unit, note = convert_to_si(raw.data, raw.unit, kind, name=raw.name, source=source,
+                                         force_unit=force_unit,
+                                         force_calibration=force_calibration,
+                                         emg_calibration=emg_calibration)
         if note:
             conversions.append(note)
             if "uncalibrated" not in note:
@@ -253,7 +186,7 @@ def build_recording(path, raws, *, start_time=None, events=None, metadata=None,
             logger.info("%s: %s", source, note)
         channels.append(Channel(raw.name, kind, data, raw.fs, unit, float(raw.start_s),
                                 source_unit=raw.source_unit or raw.unit))
-    for msg in reasons:
+    for msg in roles.set_aside.values():
         logger.info("%s: %s", source, msg)
     meta = {k: v for k, v in (metadata or {}).items()
             if v not in (None, "") and (k in METADATA_KEYS or k == "device_model")}
@@ -263,7 +196,8 @@ def build_recording(path, raws, *, start_time=None, events=None, metadata=None,
                     source, sorted(ident))
         ident = {}
     rec = Recording(channels, start_time=start_time, events=events, metadata=meta,
-                    identifiers=ident, source=source, conversions=conversions)
+                    identifiers=ident, source=source, conversions=conversions,
+                    set_aside=roles.set_aside)
     logger.info("Read %s: %s", source,
                 ", ".join(f"{c.name!r} {c.kind} {c.fs:g} Hz {c.unit}" for c in channels))
     return rec

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ..recording import Channel
+from ..roles import infer_kind
 from ..utils import ChannelError, UnitError, atomic_path, logger, missing_channel, si_factor
 from ..utils import validate_fs as _validate_fs
 from ._common import build_recording, check_path, reading
@@ -66,8 +67,6 @@ def read_force_csv(path, *, force_channel=None, force_unit=None, force_calibrati
     elif len(raws) == 1:
         chosen = names[0]
     else:
-        from ..recording import infer_kind
-
         candidates = [r.name for r in raws if infer_kind(r.name, r.unit) == "force"]
         if len(candidates) != 1:
             raise ChannelError(

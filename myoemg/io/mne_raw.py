@@ -1,7 +1,11 @@
-"""An :class:`mne.io.Raw` in memory; also the shared MNE path of the BrainVision and FIF readers.
+"""The MNE edge: a Recording to and from :class:`mne.io.Raw`, in one place.
 
-A Raw written by :meth:`myoemg.Recording.to_mne` carries each channel's kind, unit and rate in
-``info['description']`` and is restored exactly (:meth:`Recording.from_mne`). Any other Raw is
+:func:`to_mne` exports a Recording (one Raw at the highest rate, or one Raw per rate);
+:func:`read_raw` is the one path from a Raw to a Recording, used by ``myoemg.read(raw)``,
+:meth:`myoemg.Recording.from_mne`, :func:`myoemg.analyze` and the BrainVision and FIF readers.
+
+A Raw written by :func:`to_mne` carries each channel's kind, unit and rate in
+``info['description']`` (JSON) and is restored exactly. Any other Raw is
 read channel by channel: MNE's 'emg' type is EMG; 'eog', 'ecg', 'resp', 'stim' and the like are
 'other'; 'eeg' (the default type of several MNE readers, so EMG amplifiers' channels often carry
 it), 'misc' and 'bio' channels get their role from label and unit. MNE stores
@@ -10,7 +14,13 @@ voltages in volts; other channels keep the unit the file gave, when MNE kept it.
 
 from __future__ import annotations
 
-from ..recording import Recording, _saved_layout, as_utc
+import json
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from ..recording import Channel, Recording, as_utc
 from ..utils import RecordingError
 from ._common import RawChannel, build_recording, make_events
 
@@ -77,8 +87,9 @@ def read_raw(raw, *, emg=None, force_channel=None, force_unit=None, force_calibr
 
     Parameters
     ----------
-    raw : mne.io.BaseRaw
-        The data (loaded on demand).
+    raw : mne.io.BaseRaw | list of mne.io.BaseRaw
+        The data (loaded on demand); a list is what :func:`to_mne` returns with
+        ``split_rates=True``.
     emg, force_channel, force_unit, force_calibration, emg_calibration, keep_identifiers
         See :func:`myoemg.io.read`.
     source : str | None
@@ -88,22 +99,129 @@ def read_raw(raw, *, emg=None, force_channel=None, force_unit=None, force_calibr
     -------
     Recording
     """
-    if not (hasattr(raw, "info") and hasattr(raw, "get_data")):
-        raise TypeError(f"expected an mne.io.Raw, got {type(raw).__name__}.")
-    filenames = [f for f in (getattr(raw, "filenames", None) or ()) if f]
+    raws = list(raw) if isinstance(raw, (list, tuple)) else [raw]
+    for r in raws:
+        if not (hasattr(r, "info") and hasattr(r, "get_data")):
+            raise TypeError(f"expected an mne.io.Raw, got {type(r).__name__}.")
+    filenames = [f for f in (getattr(raws[0], "filenames", None) or ()) if f]
     source = source or (str(filenames[0]) if filenames else "mne.io.Raw")
-    if _saved_layout(raw.info.get("description")):
-        rec = Recording.from_mne(raw)
-        rec.source = source
+    if all(set(r.ch_names) <= set(_saved_layout(r.info.get("description")).get("channels", {}))
+           for r in raws):
+        rec = _restore(raws, source)
         if emg is not None or force_channel is not None:
             rec = rec.set_roles(emg=emg, force=force_channel)
         return rec
+    if len(raws) > 1:
+        raise TypeError("a list of Raws is read only when myoemg wrote it (Recording.to_mne); "
+                        "read the Raws one at a time.")
+    raw = raws[0]
     if len(raw.ch_names) == 0 or raw.n_times == 0:
         raise RecordingError(f"{source} holds no samples.")
-    raws = raws_from_mne(raw)
     start, events, meta, ident = mne_facts(raw)
-    return build_recording(source, raws, start_time=start, events=events, metadata=meta,
-                           identifiers=ident, keep_identifiers=keep_identifiers, emg=emg,
-                           force_channel=force_channel, force_unit=force_unit,
+    return build_recording(source, raws_from_mne(raw), start_time=start, events=events,
+                           metadata=meta, identifiers=ident, keep_identifiers=keep_identifiers,
+                           emg=emg, force_channel=force_channel, force_unit=force_unit,
                            force_calibration=force_calibration,
                            emg_calibration=emg_calibration)
+
+
+def _saved_layout(description):
+    """The ``myoemg`` block :func:`to_mne` writes into ``info['description']``, or {}."""
+    if not description:
+        return {}
+    try:
+        return json.loads(description).get("myoemg", {}) or {}
+    except (ValueError, AttributeError):
+        return {}
+
+
+def _restore(raws, source):
+    """The Recording that :func:`to_mne` exported, channel kinds, units and rates restored."""
+    from scipy.signal import resample_poly
+
+    channels, metadata, events = [], {}, []
+    for r in raws:
+        fs = float(r.info["sfreq"])
+        saved = _saved_layout(r.info.get("description"))
+        metadata.update(saved.get("metadata", {}))
+        for name, x in zip(r.ch_names, r.get_data(), strict=True):
+            spec = saved["channels"][name]
+            x = x[round(spec["start_s"] * fs):]
+            if spec["fs"] != fs:
+                ratio = Fraction(spec["fs"] / fs).limit_denominator(10_000)
+                x = resample_poly(x, ratio.numerator, ratio.denominator, padtype="line")
+            channels.append(Channel(name, spec["kind"], x[: spec["n_times"]], spec["fs"],
+                                    spec["unit"], spec["start_s"]))
+        ann = r.annotations
+        if len(ann):
+            events.append(pd.DataFrame({"onset_s": ann.onset - r.first_time,
+                                        "duration_s": ann.duration,
+                                        "description": list(ann.description)}))
+    ev = pd.concat(events, ignore_index=True).drop_duplicates(ignore_index=True) \
+        if events else None
+    return Recording(channels, start_time=raws[0].info["meas_date"], events=ev,
+                     metadata=metadata, source=source)
+
+
+def to_mne(recording, *, split_rates=False):
+    """Export a Recording to :class:`mne.io.Raw`.
+
+    MNE holds one rate per Raw and has no force type. EMG becomes ``emg`` (V), force and other
+    channels ``misc``; each channel's kind, unit and rate are kept in
+    ``raw.info['description']`` (JSON) so :func:`read_raw` restores them.
+
+    Parameters
+    ----------
+    recording : Recording
+        What to export.
+    split_rates : bool
+        If False (default), one Raw at the highest rate: slower channels are resampled
+        (polyphase, :func:`scipy.signal.resample_poly`) **for the export only**. If True, a list
+        of Raws, one per rate, fastest first, with no resampling (an exact round trip).
+
+    Returns
+    -------
+    raw : mne.io.RawArray | list of mne.io.RawArray
+    """
+    import mne
+
+    groups = {}
+    for ch in recording.channels:
+        groups.setdefault(ch.fs, []).append(ch)
+    rates = sorted(groups, reverse=True)
+    if split_rates:
+        return [_raw_from(recording, groups[fs], fs, mne) for fs in rates]
+    return _raw_from(recording, recording.channels, rates[0], mne)
+
+
+def _raw_from(recording, chans, fs, mne):
+    from scipy.signal import resample_poly
+
+    n_times = max(round((ch.start_s + ch.duration_s) * fs) for ch in chans)
+    data = np.zeros((len(chans), n_times))
+    for row, ch in zip(data, chans, strict=True):
+        x = ch.data
+        if ch.fs != fs:
+            ratio = Fraction(fs / ch.fs).limit_denominator(10_000)
+            x = resample_poly(x, ratio.numerator, ratio.denominator, padtype="line")
+        start = round(ch.start_s * fs)
+        stop = min(n_times, start + x.size)
+        row[start:stop] = x[: stop - start]
+        row[:start], row[stop:] = x[0], x[stop - start - 1]  # hold edges, no steps to zero
+    types = ["emg" if ch.kind == "emg" else "misc" for ch in chans]
+    info = mne.create_info([ch.name for ch in chans], fs, types)
+    info["description"] = json.dumps({"myoemg": {
+        "channels": {ch.name: {"kind": ch.kind, "unit": ch.unit, "fs": ch.fs,
+                               "start_s": ch.start_s, "n_times": ch.n_times}
+                     for ch in chans},
+        "metadata": recording.metadata,
+    }})
+    raw = mne.io.RawArray(data, info, verbose=False)
+    if recording.start_time is not None:
+        raw.set_meas_date(recording.start_time)
+    events = recording.events
+    if len(events):
+        raw.set_annotations(mne.Annotations(
+            events["onset_s"].to_numpy(float), events["duration_s"].to_numpy(float),
+            events["description"].astype(str).to_numpy()))
+    return raw

@@ -11,10 +11,11 @@ Two entry points, both on plain arrays in trial order:
   absolute and percent warm-up, share of the change between trials 1 and 2, trials to plateau,
   exponential fit with its uncertainty) for RT90-5, RT90-50 and RT50-5, and peak force per trial.
 
-The pattern describes **myotonia**: with ``myotonic_evidence=False`` (the EMG was examined and
-holds no myotonic discharge) a drift of the relaxation times is reported as numbers but never
-labelled warm-up or paradoxical — a slow voluntary let-go that varies from grip to grip explains it
-as well as myotonia does.
+The pattern describes **myotonia**, and a detector that misses the discharges must not hide it:
+with ``myotonic_evidence=False`` (the EMG was examined and holds no myotonic discharge) a
+warm-up or paradoxical course keeps its label with the caveat "EMG did not confirm myotonia".
+It is set aside ('none') only when the EMG shows what a slow voluntary let-go looks like — the
+interference fading with the force (``voluntary_letgo=True``, :mod:`myoemg.metrics.letgo`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,16 @@ import warnings
 
 import numpy as np
 from scipy.optimize import isotonic_regression
+
+from ..results import (
+    CurveFit,
+    MeasureSummary,
+    Pattern,
+    PatternNumbers,
+    PeakForceCourse,
+    Plateau,
+    Warmup,
+)
 
 PATTERNS = ("warm-up", "paradoxical", "none", "inconclusive")
 
@@ -51,11 +62,15 @@ MIN_FIT_TRIALS = 4
 FIT_N_BOUNDS = (0.1, 50.0)
 
 EVIDENCE_RULE = ("the pattern describes myotonia: when the EMG was examined and holds no "
-                 "myotonic discharge in any trial (myotonic_evidence=False), a drift of the "
-                 "relaxation times is reported but not labelled warm-up or paradoxical")
+                 "myotonic discharge in any trial (myotonic_evidence=False), a warm-up or "
+                 "paradoxical course of the relaxation times keeps its label with the caveat "
+                 "'EMG did not confirm myotonia', unless the EMG interference fades with the "
+                 "force (a slow voluntary let-go, voluntary_letgo=True, "
+                 "myoemg.metrics.letgo), when it is reported but not attributed to myotonia")
 
 
-def warmup_pattern(rt_s, *, censored=None, myotonic_evidence=None, min_trials=3,
+def warmup_pattern(rt_s, *, censored=None, myotonic_evidence=None, voluntary_letgo=None,
+                   min_trials=3,
                    min_change_s=MIN_CHANGE_S, min_change_frac=MIN_CHANGE_FRAC,
                    noise_factor=NOISE_FACTOR):
     """Label the trend of relaxation times over a session.
@@ -69,9 +84,15 @@ def warmup_pattern(rt_s, *, censored=None, myotonic_evidence=None, min_trials=3,
         True where the trial did not relax within its window.
     myotonic_evidence : bool | None
         Whether the session shows myotonia on EMG (e.g. at least one myotonic discharge).
-        None (default): not assessed, the label follows the relaxation times alone. False: the
-        EMG was examined and shows no myotonia, so the label is 'none' whatever the trend
-        (``trend`` still says what the relaxation times did). True: as None.
+        None (default): not assessed, the label follows the relaxation times alone. True: as
+        None. False: the EMG was examined and shows no myotonic discharge; the label of the
+        relaxation course is kept with the caveat "EMG did not confirm myotonia" (a missed
+        detection must not hide a warm-up), unless ``voluntary_letgo`` is True.
+    voluntary_letgo : bool | None
+        Whether the EMG interference fades with the force in the prolonged trials
+        (:func:`myoemg.metrics.letgo.voluntary_letgo`): with ``myotonic_evidence=False`` such a
+        course is a slow voluntary let-go and the label is 'none' (``trend`` still says what
+        the relaxation times did). None: not measured.
     min_trials : int
         Fewer usable trials than this give 'inconclusive' (SPEC.md §3: fewer than 3).
     min_change_s, min_change_frac, noise_factor : float
@@ -79,12 +100,12 @@ def warmup_pattern(rt_s, *, censored=None, myotonic_evidence=None, min_trials=3,
 
     Returns
     -------
-    result : dict
+    result : Pattern
         ``pattern`` (one of :data:`PATTERNS`), ``trend`` (the label the relaxation times alone
-        would get), ``rule`` (the rule in words), ``reason``, ``rt_first_s``, ``rt_late_s``
+        would get), ``rule`` (the rule in words), ``reason``, ``myotonic_evidence`` and
+        ``numbers`` (:class:`~myoemg.results.PatternNumbers`: ``rt_first_s``, ``rt_late_s``
         (median of the last half of the trials), ``change_s`` (first − late; positive for
-        warm-up), ``change_pct`` (of the first), ``noise_s``, ``n_usable``, ``n_censored`` and
-        ``myotonic_evidence``.
+        warm-up), ``change_pct`` (of the first), ``noise_s``, ``n_usable``, ``n_censored``).
 
     Notes
     -----
@@ -110,40 +131,47 @@ def warmup_pattern(rt_s, *, censored=None, myotonic_evidence=None, min_trials=3,
             f"fall = warm-up, rise = paradoxical; inconclusive if |change| < "
             f"{noise_factor:g} x the RMS deviation of the trials from a monotone course, or "
             f"fewer than {min_trials} usable trials; {EVIDENCE_RULE}")
-    out = {"pattern": "inconclusive", "trend": "inconclusive", "rule": rule,
-           "rt_first_s": np.nan, "rt_late_s": np.nan, "change_s": np.nan, "change_pct": np.nan,
-           "noise_s": np.nan, "n_usable": int(usable.sum()), "n_censored": int(cens.sum()),
-           "myotonic_evidence": myotonic_evidence}
+    n_usable, n_censored = int(usable.sum()), int(cens.sum())
     if usable.sum() < min_trials or not usable[0]:
-        out["reason"] = (f"{int(usable.sum())} usable trials (need {min_trials}, including "
-                         "trial 1): the pattern cannot be judged")
-        return out
+        reason = (f"{n_usable} usable trials (need {min_trials}, including trial 1): the "
+                  "pattern cannot be judged")
+        return Pattern("inconclusive", "inconclusive", rule, reason,
+                       PatternNumbers(n_usable=n_usable, n_censored=n_censored),
+                       myotonic_evidence)
     values = rt[usable]
     late = values[-int(np.ceil(values.size / 2)):]
     first, late_level = values[0], float(np.median(late))
     change = first - late_level
     monotone = isotonic_regression(values, increasing=change < 0).x
     noise = float(np.sqrt(np.mean((values - monotone) ** 2)))
-    out.update(rt_first_s=float(first), rt_late_s=late_level, change_s=float(change),
-               change_pct=float(100 * change / first) if first > 0 else np.nan, noise_s=noise)
+    numbers = PatternNumbers(
+        rt_first_s=float(first), rt_late_s=late_level, change_s=float(change),
+        change_pct=float(100 * change / first) if first > 0 else np.nan, noise_s=noise,
+        n_usable=n_usable, n_censored=n_censored)
     big = (abs(change) > min_change_s
            and abs(change) > min_change_frac * max(first, late_level))
     if big and abs(change) > noise_factor * noise:
-        out["trend"] = "warm-up" if change > 0 else "paradoxical"
-        out["reason"] = f"RT90-5 {'fell' if change > 0 else 'rose'} by {abs(change):.2f} s"
+        trend = "warm-up" if change > 0 else "paradoxical"
+        reason = f"RT90-5 {'fell' if change > 0 else 'rose'} by {abs(change):.2f} s"
     elif big:
-        out["reason"] = (f"change {change:+.2f} s, but the trials scatter by {noise:.2f} s "
-                         "around any monotone course: too noisy to judge")
+        trend = "inconclusive"
+        reason = (f"change {change:+.2f} s, but the trials scatter by {noise:.2f} s around any "
+                  "monotone course: too noisy to judge")
     else:
-        out["trend"] = "none"
-        out["reason"] = f"change {change:+.2f} s is within the thresholds"
-    out["pattern"] = out["trend"]
-    if myotonic_evidence is False and out["trend"] in ("warm-up", "paradoxical"):
-        out["pattern"] = "none"
-        out["reason"] = (f"no myotonic evidence on EMG: the relaxation-time trend "
-                         f"({out['trend']}, {out['reason']}) is not attributed to myotonia "
-                         "(e.g. a slow voluntary let-go)")
-    return out
+        trend = "none"
+        reason = f"change {change:+.2f} s is within the thresholds"
+    pattern = trend
+    if myotonic_evidence is False and trend in ("warm-up", "paradoxical"):
+        if voluntary_letgo:
+            pattern = "none"
+            reason = (f"no myotonic discharge on EMG, and the EMG interference fades with the "
+                      f"force (a slow voluntary let-go): the relaxation-time trend ({trend}, "
+                      f"{reason}) is not attributed to myotonia")
+        else:
+            reason = (f"{reason}; EMG did not confirm myotonia (no myotonic discharge found"
+                      + (", and the EMG does not show a slow voluntary let-go)"
+                         if voluntary_letgo is False else ")"))
+    return Pattern(pattern, trend, rule, reason, numbers, myotonic_evidence)
 
 
 def warmup_curve_fit(rt_s, *, trial=None, min_trials=MIN_FIT_TRIALS, n_bounds=FIT_N_BOUNDS):
@@ -162,7 +190,7 @@ def warmup_curve_fit(rt_s, *, trial=None, min_trials=MIN_FIT_TRIALS, n_bounds=FI
 
     Returns
     -------
-    fit : dict
+    fit : CurveFit
         ``status`` ('ok', 'too few trials', 'failed' or 'n at bound'), ``rt_inf_s``, ``a_s``,
         ``n_trials`` (the time constant n, in trials) and their standard errors ``*_se``
         (square roots of the diagonal of the covariance from
@@ -180,11 +208,8 @@ def warmup_curve_fit(rt_s, *, trial=None, min_trials=MIN_FIT_TRIALS, n_bounds=FI
     y = np.asarray(rt_s, dtype=float)
     k = np.arange(1, y.size + 1, dtype=float) if trial is None else np.asarray(trial, float)
     ok = np.isfinite(y) & np.isfinite(k)
-    out = {"model": "RT_k = RT_inf + A * exp(-(k - 1) / n)", "status": "too few trials",
-           "rt_inf_s": np.nan, "rt_inf_se_s": np.nan, "a_s": np.nan, "a_se_s": np.nan,
-           "n_trials": np.nan, "n_trials_se": np.nan, "rmse_s": np.nan, "n_used": int(ok.sum())}
     if ok.sum() < min_trials:
-        return out
+        return CurveFit(n_used=int(ok.sum()))
     y, k = y[ok], k[ok]
 
     def model(kk, rt_inf, a, n):
@@ -198,17 +223,15 @@ def warmup_curve_fit(rt_s, *, trial=None, min_trials=MIN_FIT_TRIALS, n_bounds=FI
             popt, pcov = curve_fit(model, k, y, p0=p0, maxfev=5000,
                                    bounds=([-np.inf, -np.inf, lo], [np.inf, np.inf, hi]))
     except (RuntimeError, ValueError):
-        out["status"] = "failed"
-        return out
+        return CurveFit(status="failed", n_used=int(ok.sum()))
     se = np.sqrt(np.clip(np.diag(pcov), 0, None)) if np.all(np.isfinite(pcov)) \
         else np.full(3, np.nan)
     resid = y - model(k, *popt)
     at_bound = np.isclose(popt[2], lo, rtol=1e-3) or np.isclose(popt[2], hi, rtol=1e-3)
-    out.update(status="n at bound" if at_bound else "ok", rt_inf_s=float(popt[0]),
-               a_s=float(popt[1]), n_trials=float(popt[2]), rt_inf_se_s=float(se[0]),
-               a_se_s=float(se[1]), n_trials_se=float(se[2]),
-               rmse_s=float(np.sqrt(np.mean(resid ** 2))))
-    return out
+    return CurveFit(status="n at bound" if at_bound else "ok", rt_inf_s=float(popt[0]),
+                    rt_inf_se_s=float(se[0]), a_s=float(popt[1]), a_se_s=float(se[1]),
+                    n_trials=float(popt[2]), n_trials_se=float(se[2]),
+                    rmse_s=float(np.sqrt(np.mean(resid ** 2))), n_used=int(ok.sum()))
 
 
 def trials_to_plateau(rt_s, *, trial=None, tol_frac=PLATEAU_TOL_FRAC, tol_s=PLATEAU_TOL_S):
@@ -226,27 +249,25 @@ def trials_to_plateau(rt_s, *, trial=None, tol_frac=PLATEAU_TOL_FRAC, tol_s=PLAT
 
     Returns
     -------
-    plateau : dict
+    plateau : Plateau
         ``trial`` (int, or None when fewer than 3 finite trials), ``level_s`` (the final level:
         median of the finite values of the last ⌈n/2⌉ trials) and ``tolerance_s``.
     """
     y = np.asarray(rt_s, dtype=float)
     k = np.arange(1, y.size + 1) if trial is None else np.asarray(trial, int)
-    out = {"trial": None, "level_s": np.nan, "tolerance_s": np.nan}
     if np.isfinite(y).sum() < 3:
-        return out
+        return Plateau()
     late = y[-int(np.ceil(y.size / 2)):]
     level = float(np.nanmedian(late)) if np.isfinite(late).any() else np.nan
     if not math.isfinite(level):
-        return out
+        return Plateau()
     tol = max(tol_frac * level, tol_s)
     near = np.isfinite(y) & (np.abs(y - level) <= tol)
     # first index from which all later trials are near: scan the suffix
     off = np.flatnonzero(~near)
     first = 0 if off.size == 0 else int(off[-1]) + 1
-    out.update(level_s=level, tolerance_s=float(tol),
-               trial=int(k[first]) if first < y.size else None)
-    return out
+    return Plateau(trial=int(k[first]) if first < y.size else None, level_s=level,
+                   tolerance_s=float(tol))
 
 
 def _measure_summary(rt, trial, fit_min_trials, tol_frac, tol_s, min_change_s):
@@ -257,24 +278,19 @@ def _measure_summary(rt, trial, fit_min_trials, tol_frac, tol_s, min_change_s):
     second = float(rt[1]) if rt.size > 1 else np.nan
     share = (first - second) / warm if abs(warm) >= min_change_s else np.nan
     plateau = trials_to_plateau(rt, trial=trial, tol_frac=tol_frac, tol_s=tol_s)
-    return {
-        "per_trial_s": [float(v) for v in rt],
-        "first_s": first,
-        "last_s": last,
-        "min_s": float(np.nanmin(rt)) if finite.any() else np.nan,
-        "max_s": float(np.nanmax(rt)) if finite.any() else np.nan,
-        "warmup_s": warm,
-        "warmup_pct": 100 * warm / first if first > 0 else np.nan,
-        "share_trial_1_2": float(share),
-        "plateau_trial": plateau["trial"],
-        "plateau_s": plateau["level_s"],
-        "plateau_tolerance_s": plateau["tolerance_s"],
-        "fit": warmup_curve_fit(rt, trial=trial, min_trials=fit_min_trials),
-    }
+    return MeasureSummary(
+        per_trial_s=tuple(float(v) for v in rt), first_s=first, last_s=last,
+        min_s=float(np.nanmin(rt)) if finite.any() else np.nan,
+        max_s=float(np.nanmax(rt)) if finite.any() else np.nan,
+        warmup_s=warm, warmup_pct=100 * warm / first if first > 0 else np.nan,
+        share_trial_1_2=float(share), plateau_trial=plateau.trial, plateau_s=plateau.level_s,
+        plateau_tolerance_s=plateau.tolerance_s,
+        fit=warmup_curve_fit(rt, trial=trial, min_trials=fit_min_trials))
 
 
 def warmup_summary(rt90_5_s, *, rt90_50_s=None, rt50_5_s=None, peak_force_n=None,
                    censored=None, lower_bound_s=None, myotonic_evidence=None,
+                   voluntary_letgo=None,
                    plateau_tol_frac=PLATEAU_TOL_FRAC, plateau_tol_s=PLATEAU_TOL_S,
                    fit_min_trials=MIN_FIT_TRIALS, **pattern_kwargs):
     """Per-session warm-up numbers and pattern (SPEC.md §3).
@@ -291,7 +307,7 @@ def warmup_summary(rt90_5_s, *, rt90_50_s=None, rt50_5_s=None, peak_force_n=None
         True where a trial did not relax (default: where RT90-5 is NaN).
     lower_bound_s : array-like, shape (n_trials,) | None
         For censored trials, how long they were followed (s); used by the pattern rule only.
-    myotonic_evidence : bool | None
+    myotonic_evidence, voluntary_letgo : bool | None
         See :func:`warmup_pattern`.
     plateau_tol_frac, plateau_tol_s : float
         Plateau tolerance (:func:`trials_to_plateau`).
@@ -302,9 +318,10 @@ def warmup_summary(rt90_5_s, *, rt90_50_s=None, rt50_5_s=None, peak_force_n=None
 
     Returns
     -------
-    summary : dict
-        ``pattern``, ``pattern_rule``, ``pattern_reason``, ``trend``, ``myotonic_evidence``;
-        ``rt90_5`` (and ``rt90_50``, ``rt50_5`` when given): a dict with ``per_trial_s``,
+    summary : Warmup
+        ``pattern``, ``pattern_rule``, ``pattern_reason``, ``trend``, ``myotonic_evidence``,
+        ``pattern_numbers``;
+        ``rt90_5`` (and ``rt90_50``, ``rt50_5`` when given): a MeasureSummary with ``per_trial_s``,
         ``first_s``, ``last_s``, ``min_s``, ``max_s``, ``warmup_s`` (first − last; positive
         for a warm-up), ``warmup_pct`` (of the first), ``share_trial_1_2`` (fraction of the
         change first − last that happens between trials 1 and 2; NaN when that change is below
@@ -328,14 +345,9 @@ def warmup_summary(rt90_5_s, *, rt90_50_s=None, rt50_5_s=None, peak_force_n=None
         lb = np.asarray(lower_bound_s, float)
         for_pattern = np.where(cens, lb, rt)
     pat = warmup_pattern(for_pattern, censored=cens, myotonic_evidence=myotonic_evidence,
-                         **pattern_kwargs)
+                         voluntary_letgo=voluntary_letgo, **pattern_kwargs)
     min_change_s = pattern_kwargs.get("min_change_s", MIN_CHANGE_S)
-    out = {"pattern": pat["pattern"], "pattern_rule": pat["rule"],
-           "pattern_reason": pat["reason"], "trend": pat["trend"],
-           "myotonic_evidence": myotonic_evidence,
-           "pattern_numbers": {k: v for k, v in pat.items()
-                               if k not in ("pattern", "rule", "reason", "trend",
-                                            "myotonic_evidence")}}
+    measures = {}
     for name, values in (("rt90_5", rt), ("rt90_50", rt90_50_s), ("rt50_5", rt50_5_s)):
         if values is None:
             continue
@@ -343,17 +355,18 @@ def warmup_summary(rt90_5_s, *, rt90_50_s=None, rt50_5_s=None, peak_force_n=None
         if v.shape != (n,):
             raise ValueError(f"{name}_s must have one value per trial ({n}), got shape "
                              f"{v.shape}.")
-        out[name] = _measure_summary(v, trial, fit_min_trials, plateau_tol_frac,
-                                     plateau_tol_s, min_change_s)
+        measures[name] = _measure_summary(v, trial, fit_min_trials, plateau_tol_frac,
+                                          plateau_tol_s, min_change_s)
+    peak = None
     if peak_force_n is not None:
         pf = np.asarray(peak_force_n, dtype=float)
         first, last = (float(pf[0]), float(pf[-1])) if pf.size else (np.nan, np.nan)
-        out["peak_force"] = {
-            "per_trial_n": [float(v) for v in pf], "first_n": first, "last_n": last,
-            "max_n": float(np.nanmax(pf)) if np.isfinite(pf).any() else np.nan,
-            "change_n": last - first,
-            "change_pct": 100 * (last - first) / first if first > 0 else np.nan}
-    out["definitions"] = {
+        peak = PeakForceCourse(
+            per_trial_n=tuple(float(v) for v in pf), first_n=first, last_n=last,
+            max_n=float(np.nanmax(pf)) if np.isfinite(pf).any() else np.nan,
+            change_n=last - first,
+            change_pct=100 * (last - first) / first if first > 0 else np.nan)
+    definitions = {
         "warmup_s": "RT(trial 1) - RT(last trial); positive = warm-up (SPEC.md §3)",
         "warmup_pct": "warmup_s / RT(trial 1) x 100",
         "share_trial_1_2": (f"(RT1 - RT2) / (RT1 - RT_last); NaN when |RT1 - RT_last| < "
@@ -365,4 +378,7 @@ def warmup_summary(rt90_5_s, *, rt90_50_s=None, rt50_5_s=None, peak_force_n=None
                 f"(>= {fit_min_trials}); standard errors from the covariance "
                 "(scipy.optimize.curve_fit)"),
     }
-    return out
+    return Warmup(pattern=pat.pattern, pattern_rule=pat.rule, pattern_reason=pat.reason,
+                  trend=pat.trend, myotonic_evidence=myotonic_evidence,
+                  pattern_numbers=pat.numbers, peak_force=peak, definitions=definitions,
+                  **measures)

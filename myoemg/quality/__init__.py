@@ -19,17 +19,10 @@ from .checks import (
     mains_fraction,
     noise_sd,
 )
+from .recording_checks import FLAG_COLUMNS, check_recording, empty_flags, usable_emg
+from .report import flag_notes, quality_summary
 from .rules import RULES
-from .session import (
-    FLAG_COLUMNS,
-    QUALITY_TRIAL_COLUMNS,
-    check_recording,
-    empty_flags,
-    flag_notes,
-    quality_summary,
-    trial_quality,
-    usable_emg,
-)
+from .trial_flags import QUALITY_TRIAL_COLUMNS, trial_quality
 
 __all__ = [
     "FLAG_COLUMNS", "QUALITY_TRIAL_COLUMNS", "RULES", "check_recording", "constant_runs",

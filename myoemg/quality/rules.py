@@ -19,6 +19,8 @@ them to be explicit); each is a module constant and a keyword of
 
 from __future__ import annotations
 
+from ..roles import MIN_RAW_EMG_FS
+
 #: Longest gap of missing samples that is interpolated (linearly) and flagged, by channel kind,
 #: in seconds. Force: 0.05 s, less than one period of the 15 Hz force low-pass (SPEC.md §2, §6),
 #: so the filled stretch holds no more detail than the analysis keeps (ours). EMG: 0.01 s, a
@@ -43,10 +45,10 @@ FLAT_ABS = {"emg": 1e-7, "force": 1e-3}
 EMG_FROZEN_S = 0.5
 #: Slowest EMG rate for discharge detection, Hz (SPEC.md §6: surface EMG sampling >= 1 kHz).
 EMG_MIN_FS_DISCHARGES_HZ = 1000.0
-#: Slowest rate at which a channel can be raw EMG at all, Hz (ours: the 20 Hz high-pass of
-#: SPEC.md §6 and an envelope need a pass band of at least 20–90 Hz, i.e. fs >= 200 Hz). A
-#: slower "EMG" (e.g. the 1 Hz rectified envelope of a sleep recording) is not analysed as EMG.
-EMG_MIN_FS_RAW_HZ = 200.0
+#: Slowest rate at which a channel can be raw EMG at all, Hz: the one rule of
+#: :data:`myoemg.roles.MIN_RAW_EMG_FS` (a slower "EMG", e.g. the 1 Hz rectified envelope of a
+#: sleep recording, is not analysed as EMG).
+EMG_MIN_FS_RAW_HZ = MIN_RAW_EMG_FS
 #: Needle EMG below this rate is noted (SPEC.md §6: needle sampling >= 20 kHz; unverified).
 NEEDLE_MIN_FS_HZ = 20_000.0
 #: Mains lines carrying more than this share of the EMG-band power are flagged (ours: 50 %);

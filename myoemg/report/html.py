@@ -6,7 +6,6 @@ import base64
 import copy
 import dataclasses
 import io
-import json
 import math
 import re
 from pathlib import Path
@@ -131,35 +130,30 @@ def _deidentified_recording(rec, scrub):
 
 
 def _measure_rows(block):
-    """Rows of the warm-up numbers table for one measure (a dict from warmup_summary)."""
-    fit = block.get("fit", {})
-    fit_txt = "–"
-    if fit.get("status") in ("ok", "n at bound"):
-        fit_txt = (f"RT∞ {fit['rt_inf_s']:.2f} ± {fit['rt_inf_se_s']:.2f} s, "
-                   f"A {fit['a_s']:.2f} ± {fit['a_se_s']:.2f} s, "
-                   f"n {fit['n_trials']:.2f} ± {fit['n_trials_se']:.2f} trials")
-        if fit["status"] != "ok":
-            fit_txt += f" ({fit['status']})"
-    elif fit:
-        fit_txt = f"not fitted ({fit.get('status')})"
-    share = block.get("share_trial_1_2")
-    return [_fmt(block.get("first_s"), 2), _fmt(block.get("last_s"), 2),
-            _fmt(block.get("min_s"), 2), _fmt(block.get("warmup_s"), 2),
-            _fmt(block.get("warmup_pct"), 0),
+    """Rows of the warm-up numbers table for one measure (a MeasureSummary)."""
+    fit = block.fit
+    if fit.status in ("ok", "n at bound"):
+        fit_txt = (f"RT∞ {fit.rt_inf_s:.2f} ± {fit.rt_inf_se_s:.2f} s, "
+                   f"A {fit.a_s:.2f} ± {fit.a_se_s:.2f} s, "
+                   f"n {fit.n_trials:.2f} ± {fit.n_trials_se:.2f} trials")
+        if fit.status != "ok":
+            fit_txt += f" ({fit.status})"
+    else:
+        fit_txt = f"not fitted ({fit.status})"
+    share = block.share_trial_1_2
+    return [_fmt(block.first_s, 2), _fmt(block.last_s, 2), _fmt(block.min_s, 2),
+            _fmt(block.warmup_s, 2), _fmt(block.warmup_pct, 0),
             "–" if share is None or not math.isfinite(share) else f"{100 * share:.0f} %",
-            _fmt(block.get("plateau_trial")), _fmt(block.get("plateau_s"), 2), fit_txt]
+            _fmt(block.plateau_trial), _fmt(block.plateau_s, 2), fit_txt]
 
 
 def _quality(analysis, scrub):
-    """Quality flags from ``summary['quality']`` (reliability checks), when present."""
-    q = analysis.summary.get("quality")
-    if not q:
+    """Quality flags from ``summary.quality`` (reliability checks), when present."""
+    q = analysis.summary.quality
+    if q is None:
         return None
-    out = {"worst": scrub(q.get("worst_severity", "")) if isinstance(q, dict) else "",
-           "n_flags": q.get("n_flags") if isinstance(q, dict) else None, "rows": [],
-           "rules": []}
-    channels = q.get("channels", {}) if isinstance(q, dict) else {}
-    for name, items in channels.items():
+    out = {"worst": scrub(q.worst_severity), "n_flags": q.n_flags, "rows": [], "rules": []}
+    for name, items in q.channels.items():
         for it in items:
             if "n_more" in it:
                 out["rows"].append([scrub(name), scrub(it.get("code")), "", "", "",
@@ -168,11 +162,9 @@ def _quality(analysis, scrub):
             out["rows"].append([scrub(name), scrub(it.get("code")), scrub(it.get("severity")),
                                 _fmt(it.get("start_s"), 2), _fmt(it.get("end_s"), 2),
                                 scrub(it.get("message"))])
-    for code, rule in (q.get("rules", {}) if isinstance(q, dict) else {}).items():
+    for code, rule in q.rules.items():
         text = rule.get("rule") if isinstance(rule, dict) else rule
         out["rules"].append([scrub(code), scrub(text)])
-    if not isinstance(q, dict):
-        out["rows"].append(["", "", "", "", "", scrub(json.dumps(q, default=str))])
     return out
 
 
@@ -201,8 +193,8 @@ def render_html(analysis, *, identify=False, trial_figures=True):
     rec = analysis.recording
     identifiers = rec.identifiers if rec is not None else {}
     scrub = _Scrubber(identifiers, enabled=not identify)
-    meta = s.get("metadata") or (rec.metadata if rec is not None else {})
-    header = [("file", ", ".join(scrub(Path(p).name) for p in s.get("inputs", []))
+    meta = s.metadata or (rec.metadata if rec is not None else {})
+    header = [("file", ", ".join(scrub(Path(p).name) for p in s.inputs)
                or "(not from a file)")]
     for key in ("device", "muscle", "side", "electrode", "subject", "session", "temperature_c",
                 "medication"):
@@ -210,19 +202,19 @@ def render_html(analysis, *, identify=False, trial_figures=True):
             header.append((key.replace("_c", " (°C)").replace("_", " "), scrub(meta[key])))
     date = getattr(rec, "start_time", None) if rec is not None else None
     header.append(("date", date.strftime("%Y-%m-%d") if date is not None else "unknown"))
-    header.append(("software", f"myoemg {s.get('version', __version__)}"))
+    header.append(("software", f"myoemg {s.version}"))
     ident_rows = ([(scrub(k), str(v)) for k, v in identifiers.items()] if identify else [])
 
-    grade = s.get("grade") or {}
-    warm = s.get("warmup") or {}
-    measures = [(label, _measure_rows(warm[key])) for key, label in
-                (("rt90_5", "RT90-5"), ("rt90_50", "RT90-50"), ("rt50_5", "RT50-5"))
-                if key in warm]
-    pf = warm.get("peak_force") or {}
+    grade = s.grade
+    warm = s.warmup
+    labels = {"rt90_5": "RT90-5", "rt90_50": "RT90-50", "rt50_5": "RT50-5"}
+    measures = ([(labels[key], _measure_rows(block)) for key, block in warm.measures()]
+                if warm is not None else [])
+    pf = warm.peak_force if warm is not None else None
 
     figures = {}
     if len(analysis.trials):
-        uln = (grade.get("uln") or {}).get("uln_s")
+        uln = grade.uln.uln_s if grade is not None else None
         figures["warmup"] = _png(plot_warmup(analysis.trials, uln_s=uln), dpi=90)
     trial_imgs = []
     if trial_figures and rec is not None and len(analysis.trials):
@@ -244,17 +236,16 @@ def render_html(analysis, *, identify=False, trial_figures=True):
     template = env.from_string(_TEMPLATE.read_text(encoding="utf-8"))
     return template.render(
         title="myoemg report", header=header, identifiers=ident_rows, identify=identify,
-        grade=grade, grade_reasons=[scrub(r) for r in grade.get("reasons", [])],
-        grade_caveats=[scrub(c) for c in grade.get("caveats", [])],
-        pattern=s.get("pattern"), pattern_reason=scrub(s.get("pattern_reason", "")),
-        pattern_rule=scrub(s.get("pattern_rule", "")), evidence=s.get("myotonic_evidence"),
+        grade=grade or {}, grade_reasons=[scrub(r) for r in (grade.reasons if grade else ())],
+        grade_caveats=[scrub(c) for c in (grade.caveats if grade else ())],
+        pattern=s.pattern, pattern_reason=scrub(s.pattern_reason),
+        pattern_rule=scrub(s.pattern_rule), evidence=s.myotonic_evidence,
         measures=measures, peak_force=pf, fmt=_fmt,
         trials=_table(analysis.trials, TRIAL_SHOW, scrub), figures=figures,
         trial_imgs=trial_imgs, discharges=dis_table, n_discharges=len(analysis.discharges),
         n_myotonic=n_myo, quality=_quality(analysis, scrub),
-        notes=[scrub(n) for n in s.get("notes", [])],
-        conversions=[scrub(c) for c in s.get("conversions", [])],
-        trial_rule=scrub(s.get("trial_myotonic_rule", "")), version=__version__)
+        notes=[scrub(n) for n in s.notes], conversions=[scrub(c) for c in s.conversions],
+        trial_rule=scrub(s.trial_myotonic_rule or ""), version=__version__)
 
 
 def write_html(analysis, path, *, identify=False, overwrite=True, trial_figures=True):

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from myoemg.detect import DISCHARGE_COLUMNS, DischargeRules, detect_discharges
-from myoemg.evaluation import confusion_table, score_detections
+from myoemg.evaluation import score_detections
 from myoemg.sim import trains as T
 from myoemg.sim.discharge_sets import make_discharge_set
 

@@ -6,7 +6,7 @@ import pytest
 
 import myoemg
 from myoemg.io import read, read_edf, record_duration, write_edf
-from myoemg.io.edf import _physical_range
+from myoemg.io.edf_write import _physical_range
 from myoemg.recording import Channel, Recording
 from myoemg.utils import OutputError, RecordingError
 from tests.settings import FS_EMG, FS_FORCE

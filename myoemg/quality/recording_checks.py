@@ -1,12 +1,10 @@
-"""Quality checks of a whole recording and of each trial: flags, not crashes.
+"""Quality checks of a whole recording: flags, not crashes.
 
 :func:`check_recording` runs the checks of :mod:`myoemg.quality.checks` on every EMG and force
 channel, fills short gaps of missing samples (and refuses long ones), and returns the repaired
-copy with a table of flags. :func:`usable_emg` decides which EMG channels can be analysed and
-whether discharges can be measured; :func:`trial_quality` turns the flags into per-trial
-columns (``quality_flags``, ``clipped``, ``gap_filled``, ``rt_flagged``, ``rt_flag_reason``);
-:func:`quality_summary` gives the JSON-ready block of ``summary.json``. Rules and thresholds:
-:mod:`myoemg.quality.rules`.
+copy with a table of flags (:data:`FLAG_COLUMNS`); :func:`usable_emg` sets aside the EMG
+channels that cannot be analysed (the rule lives in :mod:`myoemg.roles`) and says whether
+discharges can be measured. Rules and thresholds: :mod:`myoemg.quality.rules`.
 """
 
 from __future__ import annotations
@@ -16,6 +14,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from ..roles import unusable_emg_reasons
 from ..signal import EMG_BAND_HZ, FORCE_LOWPASS_HZ, clean_emg, lowpass, moving_rms
 from ..utils import SignalQualityError, check_option, logger, verbose
 from . import rules as R
@@ -31,15 +30,11 @@ from .checks import (
     noise_sd,
     runs,
 )
+from .report import flag_notes
 
 #: Columns of the flags table, in order. Times in seconds from the start of the recording
 #: (NaN for a flag about the whole channel).
 FLAG_COLUMNS = ["channel", "kind", "code", "severity", "start_s", "end_s", "value", "message"]
-#: Columns :func:`trial_quality` adds to the trials table.
-QUALITY_TRIAL_COLUMNS = ["quality_flags", "clipped", "gap_filled", "rt_flagged",
-                         "rt_flag_reason"]
-#: Most stretches listed per channel and code in :func:`quality_summary` (the count is kept).
-MAX_LISTED = 20
 
 
 def empty_flags():
@@ -265,6 +260,8 @@ def check_recording(recording, *, electrode="surface", max_fill_s=None,
             _check_emg(ch, electrode, flags)
         else:
             _check_force(ch, flags)
+    for name, reason in rec.set_aside.items():  # looked like EMG, set aside on reading
+        flags.append(_flag(rec[name], "emg_not_raw", reason, value=rec[name].fs))
     _check_overlap(rec, flags)
     table = pd.DataFrame(flags, columns=FLAG_COLUMNS) if flags else empty_flags()
     for row in table.itertuples(index=False):
@@ -298,21 +295,14 @@ def usable_emg(recording, flags):
         see :func:`flag_notes`) and per channel set aside or measure skipped.
     """
     emg_flags = flags[flags["kind"] == "emg"] if len(flags) else flags
-    drop = set(emg_flags.loc[emg_flags["code"].isin(["emg_not_raw", "flat"]), "channel"]) \
-        if len(emg_flags) else set()
-    slow = set(emg_flags.loc[emg_flags["code"] == "emg_fs_low", "channel"]) \
-        if len(emg_flags) else set()
+    codes = emg_flags.groupby("channel")["code"].agg(set).to_dict() if len(emg_flags) else {}
+    slow = {name for name, c in codes.items() if "emg_fs_low" in c}
     notes = flag_notes(flags)
-    rec = recording
-    if drop:
-        rec = recording.copy()
-        for ch in rec.channels:
-            if ch.kind == "emg" and ch.name in drop:
-                ch.kind = "other"
-                why = "is flat" if ch.fs >= R.EMG_MIN_FS_RAW_HZ else (
-                    f"is sampled at {ch.fs:g} Hz, too slowly to be raw EMG (an envelope?)")
-                notes.append(f"EMG channel {ch.name!r} of {rec.source_name} {why}: not "
-                             "analysed (after-activity and discharges not measured on it)")
+    reasons = unusable_emg_reasons(recording.emg, codes)
+    rec = recording.with_set_aside(reasons) if reasons else recording
+    for name, why in reasons.items():
+        notes.append(f"EMG channel {name!r} of {rec.source_name} {why}: not analysed "
+                     "(after-activity and discharges not measured on it)")
     left = [c for c in rec.channels if c.kind == "emg"]
     slow_left = [c for c in left if c.name in slow]
     if slow_left:
@@ -324,140 +314,4 @@ def usable_emg(recording, flags):
     return rec, bool(left) and not slow_left, notes
 
 
-def flag_notes(flags):
-    """One sentence per channel and code of the warning and error flags (info left out).
-
-    Parameters
-    ----------
-    flags : DataFrame
-        From :func:`check_recording`.
-
-    Returns
-    -------
-    notes : list of str
-        E.g. ``"quality warning, force 'Grip': clipped (3 stretches; first: force saturated
-        ... from 3.300 s to 3.420 s)"``.
-    """
-    notes = []
-    if not len(flags):
-        return notes
-    shown = flags[flags["severity"] != "info"]
-    for (name, code), group in shown.groupby(["channel", "code"], sort=False):
-        first = group.iloc[0]
-        count = f"{len(group)} stretches; first: " if len(group) > 1 else ""
-        notes.append(f"quality {first['severity']}, {first['kind']} {name!r}: {code} "
-                     f"({count}{first['message']})")
-    return notes
-
-
-def _overlaps(flags, a, b):
-    start = flags["start_s"].to_numpy(float)
-    end = flags["end_s"].to_numpy(float)
-    whole = ~np.isfinite(start)
-    return whole | ((start < b) & (end > a))
-
-
-def trial_quality(trials, flags, *, force=None, emg_span_s=None):
-    """Per-trial quality columns from the flags of :func:`check_recording`.
-
-    Parameters
-    ----------
-    trials : DataFrame
-        The trials table of :func:`myoemg.analyze` (``onset_s``, ``window_end_s``,
-        ``release_s``, ``t5_s``, ``relaxed``, ``baseline_n``, ``peak_force_n``), in recording
-        time.
-    flags : DataFrame
-        From :func:`check_recording`.
-    force : Channel | None
-        The (gap-filled) force channel, for the return-to-baseline check.
-    emg_span_s : (float, float) | None
-        First and last time covered by the analysed EMG, in seconds.
-
-    Returns
-    -------
-    quality : DataFrame, same index as ``trials``
-        :data:`QUALITY_TRIAL_COLUMNS`: ``quality_flags`` (codes joined by ';', '' when none),
-        ``clipped`` (force or EMG saturated within the trial), ``gap_filled`` (samples
-        interpolated within the trial), ``rt_flagged`` (a relaxation time was measured across
-        a flagged stretch of the force, or on a flagged force channel) and ``rt_flag_reason``.
-    """
-    rows = []
-    shown = flags[flags["severity"] != "info"] if len(flags) else flags
-    xf = None
-    if force is not None and len(trials):
-        xf = lowpass(force.data, fs=force.fs, cutoff_hz=FORCE_LOWPASS_HZ)
-    for tr in trials.itertuples(index=False):
-        a, b = float(tr.onset_s), float(tr.window_end_s)
-        codes, reasons = [], []
-        hit = shown[_overlaps(shown, a, b)] if len(shown) else shown
-        codes.extend(hit["code"].tolist() if len(hit) else [])
-        rt_end = float(tr.t5_s) if bool(tr.relaxed) and np.isfinite(tr.t5_s) else b
-        if len(hit):
-            rt_hit = hit[(hit["kind"] == "force")
-                         & hit["code"].map(lambda c: R.RULES[c][1]).astype(bool)
-                         & _overlaps(hit, a, rt_end)]
-            reasons = [f"{r.code} on {r.channel!r}: {r.message}" for r in
-                       rt_hit.itertuples(index=False)]
-        if xf is not None:
-            codes.extend(_no_return(xf, force, tr))
-        if emg_span_s is not None and np.isfinite(tr.release_s):
-            if tr.release_s < emg_span_s[0] or b > emg_span_s[1]:
-                codes.append("no_emg_for_trial")
-        codes = list(dict.fromkeys(codes))
-        rows.append({"quality_flags": ";".join(codes), "clipped": "clipped" in codes,
-                     "gap_filled": "gap_filled" in codes, "rt_flagged": bool(reasons),
-                     "rt_flag_reason": "; ".join(reasons)})
-    out = pd.DataFrame(rows, columns=QUALITY_TRIAL_COLUMNS, index=trials.index)
-    if not len(out):
-        out = out.astype({"clipped": bool, "gap_filled": bool, "rt_flagged": bool,
-                          "quality_flags": object, "rt_flag_reason": object})
-    return out
-
-
-def _no_return(xf, force, tr):
-    i1 = int(np.floor((tr.window_end_s - force.start_s) * force.fs)) + 1
-    i0 = max(0, i1 - max(1, round(R.SETTLE_S * force.fs)))
-    i0 = max(i0, int(np.ceil((tr.peak_s - force.start_s) * force.fs)))
-    if i1 <= i0 or i1 > xf.size or not tr.peak_force_n > 0:
-        return []
-    residual = float(np.median(xf[i0:i1])) - tr.baseline_n
-    return ["force_no_return"] if residual > R.NO_RETURN_FRAC * tr.peak_force_n else []
-
-
-def quality_summary(flags):
-    """The ``summary['quality']`` block: flags per channel, the rules used, the worst severity.
-
-    Parameters
-    ----------
-    flags : DataFrame
-        From :func:`check_recording`.
-
-    Returns
-    -------
-    summary : dict
-        ``worst_severity`` ('none', 'info', 'warning' or 'error'), ``n_flags``, ``channels``
-        (name -> list of flags, at most :data:`MAX_LISTED` per code with ``n_more``), ``rules``
-        (code -> severity and rule, for the codes present).
-    """
-    order = {s: i for i, s in enumerate(R.SEVERITIES)}
-    worst = "none"
-    channels = {}
-    for (name, code), group in flags.groupby(["channel", "code"], sort=False):
-        items = channels.setdefault(str(name), [])
-        for row in group.head(MAX_LISTED).itertuples(index=False):
-            items.append({"code": row.code, "severity": row.severity,
-                          "start_s": row.start_s, "end_s": row.end_s, "value": row.value,
-                          "message": row.message})
-        if len(group) > MAX_LISTED:
-            items.append({"code": code, "n_more": int(len(group) - MAX_LISTED)})
-    for sev in flags["severity"] if len(flags) else []:
-        if worst == "none" or order[sev] > order[worst]:
-            worst = sev
-    present = list(dict.fromkeys(flags["code"])) if len(flags) else []
-    return {"worst_severity": worst, "n_flags": int(len(flags)), "channels": channels,
-            "rules": {c: {"severity": R.RULES[c][0], "rule": R.RULES[c][2]} for c in present},
-            "trial_rules": {c: R.RULES[c][2] for c in ("force_no_return", "no_emg_for_trial")}}
-
-
-__all__ = ["FLAG_COLUMNS", "QUALITY_TRIAL_COLUMNS", "check_recording", "empty_flags", "flag_notes",
-           "quality_summary", "trial_quality", "usable_emg"]
+__all__ = ["FLAG_COLUMNS", "check_recording", "empty_flags", "usable_emg"]

@@ -1,0 +1,196 @@
+"""The result of :func:`myoemg.analyze`: :class:`Analysis`, its tables, summary and writers.
+
+The writing, drawing and export methods are thin: they hand over to :mod:`myoemg.export`,
+:mod:`myoemg.report` and :mod:`myoemg.viz` (imported when called), which read this object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..utils import (
+    UnsupportedFormatError,
+    atomic_path,
+    logger,
+    protect_inputs,
+    write_text_atomic,
+)
+from .summary import Summary
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Results of :func:`myoemg.analyze`.
+
+    Attributes
+    ----------
+    trials : DataFrame
+        One row per grip (``myoemg.pipeline.TRIAL_TABLE_COLUMNS``); times in seconds from the
+        start of the recording, forces in newtons.
+    discharges : DataFrame
+        One row per detected discharge train (``myoemg.detect.DISCHARGE_COLUMNS`` + ``trial``).
+    summary : Summary
+        Session-level results, the inputs, the parameters and the package version.
+    recording : Recording | None
+        The analysed recording (not saved).
+    spikes : DataFrame
+        One row per sorted spike of the discharge units (``myoemg.detect.SPIKE_TABLE_COLUMNS``
+        + ``trial``; times in recording time).
+    templates : DataFrame
+        Mean waveform and SD of each unit (``myoemg.detect.TEMPLATE_COLUMNS``).
+    """
+
+    trials: pd.DataFrame
+    discharges: pd.DataFrame
+    summary: Summary
+    recording: object | None = field(default=None, repr=False)
+    spikes: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    templates: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+
+    def save(self, directory, *, overwrite=True, report=True, identify=False):
+        """Write the tables, the summary, the events, Parquet copies and the HTML report.
+
+        Files in ``directory``: ``trials.csv``, ``discharges.csv``, ``summary.json``, a
+        BIDS-compatible ``<stem>_events.tsv`` with its ``.json`` sidecar
+        (:func:`myoemg.export.write_events_tsv`), ``trials.parquet`` and ``discharges.parquet``
+        when pyarrow is installed, and ``report.html`` (when ``report`` is True and matplotlib
+        and jinja2 are installed). Each file is written to a temporary name and then renamed,
+        so an interrupted run never leaves a half-written file, and no output may be one of
+        the files the recording was read from.
+
+        Parameters
+        ----------
+        directory : str | Path
+            Output folder (created if needed).
+        overwrite : bool
+            Replace existing outputs (default True; inputs are never replaced).
+        report : bool
+            Also write ``report.html`` (default True).
+        identify : bool
+            Show identifying header fields in the report (default False: de-identified).
+
+        Returns
+        -------
+        paths : dict of str -> Path
+
+        Raises
+        ------
+        OutputError
+            When an output would replace an input file, or cannot be written.
+        """
+        from .. import export
+
+        directory = Path(directory)
+        paths = {}
+        with protect_inputs(self._input_files()):
+            for name, table in (("trials", self.trials), ("discharges", self.discharges)):
+                paths[name] = directory / f"{name}.csv"
+                with atomic_path(paths[name], overwrite=overwrite) as tmp:
+                    table.to_csv(tmp, index=False, float_format="%.6g")
+            paths["summary"] = directory / "summary.json"
+            write_text_atomic(paths["summary"], self.summary.to_json() + "\n",
+                              overwrite=overwrite)
+            paths.update(export.write_events_tsv(self, directory, overwrite=overwrite))
+            paths.update(export.write_parquet(self, directory, overwrite=overwrite))
+            if report:
+                try:
+                    paths["report"] = self.to_html(directory / "report.html",
+                                                   overwrite=overwrite, identify=identify)
+                except UnsupportedFormatError as err:  # matplotlib or jinja2 missing
+                    logger.warning("report.html not written: %s", err)
+        return paths
+
+    def _input_files(self):
+        """Every file the recording was read from (outputs must never replace one)."""
+        files = [Path(p) for p in self.summary.inputs]
+        source = getattr(self.recording, "source", None)
+        if isinstance(source, (list, tuple)):
+            files += [Path(p) for p in source if p]
+        elif source:
+            files.append(Path(source))
+        return files
+
+    def to_html(self, path, *, identify=False, overwrite=True):
+        """Write the self-contained HTML report (see :mod:`myoemg.report`).
+
+        Parameters
+        ----------
+        path : str | Path
+            The ``.html`` file to write (atomically).
+        identify : bool
+            Show identifying header fields (patient name, birth date); default False.
+        overwrite : bool
+            Replace an existing file (default True).
+
+        Returns
+        -------
+        path : Path
+        """
+        from ..report import write_html
+
+        with protect_inputs(self._input_files()):
+            return write_html(self, path, identify=identify, overwrite=overwrite)
+
+    def plot_trial(self, k, *, axes=None, show_discharges=True):
+        """Force of trial ``k`` with its 90/50/5 % levels and crossings, EMG below.
+
+        Parameters
+        ----------
+        k : int
+            Trial number (1-based, as in ``trials['trial']``).
+        axes : sequence of matplotlib Axes | None
+            One for the force and one per EMG channel; None makes a new figure.
+        show_discharges : bool
+            Shade detected discharges on the EMG (myotonic in red).
+
+        Returns
+        -------
+        fig : matplotlib.figure.Figure
+        """
+        from ..viz import plot_trial
+
+        if self.recording is None:
+            raise ValueError("this Analysis holds no recording (it was loaded from files); "
+                             "plot_trial needs the signals: run myoemg.analyze(recording).")
+        return plot_trial(self.recording, self.trials,
+                          self.discharges if show_discharges else None, k, axes=axes)
+
+    def plot_warmup(self, *, ax=None):
+        """RT90-5, RT90-50, RT50-5 and peak force against trial number, normal range shaded.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes | None
+            Where to draw; None makes a new figure.
+
+        Returns
+        -------
+        fig : matplotlib.figure.Figure
+        """
+        from ..viz import plot_warmup
+
+        grade = self.summary.grade
+        return plot_warmup(self.trials, uln_s=grade.uln.uln_s if grade else None, ax=ax)
+
+    def to_annotations(self, *, orig_time=None):
+        """Trials and discharges as :class:`mne.Annotations` (see :mod:`myoemg.export`).
+
+        Returns
+        -------
+        annotations : mne.Annotations
+        """
+        from ..export import to_annotations
+
+        if orig_time is None and self.recording is not None:
+            orig_time = self.recording.start_time
+        return to_annotations(self.trials, self.discharges, orig_time=orig_time)
+
+    def __repr__(self):
+        return (f"<Analysis {len(self.trials)} trials, {len(self.discharges)} discharges, "
+                f"pattern {self.summary.pattern!r}>")
+
+
+__all__ = ["Analysis"]
