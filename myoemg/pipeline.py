@@ -239,7 +239,8 @@ def _trial_table(trials, emg_result, flags, force_ch, emg_chans, detect):
     trials = trials.copy()
     trials["after_activity_s"] = emg_result.after_activity_s
     trials["letgo_emg_ratio"] = emg_result.letgo_ratio
-    trials = trials.join(_myotonic_units(trials, emg_result.discharges))
+    units = _myotonic_units(trials, emg_result.discharges)
+    trials = trials.drop(columns=units.columns, errors="ignore").join(units)
     trials["myotonic"] = trials["discharge_count"] > 0
     span = ((emg_chans[0].start_s, emg_chans[0].start_s + emg_chans[0].duration_s)
             if emg_chans else None)
