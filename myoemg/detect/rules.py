@@ -67,6 +67,12 @@ class DischargeRules:
         wane; 0.2 ours).
     myotonic_max_isi_cv2, myotonic_max_amplitude_cv2 : float
         Most local irregularity of intervals and amplitudes of one generator (ours: 0.2, 0.3).
+    long_potential_ms, long_potential_max_amplitude_cv2 : float
+        Potentials this long (ours: 8 ms) are positive waves of one fibre or motor-unit
+        potentials (SPEC.md §5: fibre spikes < 5 ms, positive waves 5–20 ms, motor-unit
+        potentials 5–15 ms); one fibre's amplitudes change smoothly, while a train pieced
+        together from the units of a fading interference jumps between their sizes, so such
+        trains are one generator only with amplitude CV2 ≤ 0.2 (ours).
     min_similarity : float
         Least median correlation of the potentials with the median waveform (ours: 0.7;
         "single muscle-fibre potentials", SPEC.md §5).
@@ -132,6 +138,8 @@ class DischargeRules:
     min_amplitude_modulation: float = 0.2
     myotonic_max_isi_cv2: float = 0.2
     myotonic_max_amplitude_cv2: float = 0.3
+    long_potential_ms: float = 8.0
+    long_potential_max_amplitude_cv2: float = 0.2
     min_similarity: float = 0.7
     max_potential_ms: float = 20.0
     voluntary_rate_hz: tuple = (4.0, 30.0)
@@ -181,10 +189,12 @@ def _criteria(f, r):
             _above(f["n_spikes"], r.myotonic_min_spikes - 0.5, 0.1))
     similar = (f"similar potentials (r {f['waveform_similarity']:.2f} ≥ {r.min_similarity})",
                _above(f["waveform_similarity"], r.min_similarity, m))
+    amp_limit = (r.long_potential_max_amplitude_cv2
+                 if f["spike_duration_ms"] >= r.long_potential_ms else r.myotonic_max_amplitude_cv2)
     regular = (f"one generator (ISI CV2 {f['isi_cv2']:.2f} ≤ {r.myotonic_max_isi_cv2}, "
-               f"amplitude CV2 {f['amplitude_cv2']:.2f} ≤ {r.myotonic_max_amplitude_cv2})",
+               f"amplitude CV2 {f['amplitude_cv2']:.2f} ≤ {amp_limit})",
                min(_below(f["isi_cv2"], r.myotonic_max_isi_cv2, m),
-                   _below(f["amplitude_cv2"], r.myotonic_max_amplitude_cv2, m)))
+                   _below(f["amplitude_cv2"], amp_limit, m)))
     locked = min(_above(f["mains_locking"], r.min_mains_locking, 0.1),
                  _above(f["mains_fraction"], r.min_mains_fraction, 0.1))
     drifting = min(_above(f["mains_locking"], r.strict_mains_locking, 0.05),

@@ -80,14 +80,18 @@ def align_centroid(x, peaks, reach, dead_n):
     energy = snips**2
     offset = (energy @ np.arange(-reach, reach + 1)) / np.maximum(energy.sum(axis=1), 1e-30)
     centre = np.clip(peaks + np.round(offset).astype(int), 0, x.size - 1)
-    order = np.argsort(-np.abs(x[peaks]), kind="stable")
-    keep = np.zeros(centre.size, bool)
-    taken = np.zeros(0, int)
-    for i in order:  # loop over spikes (≤ a few hundred), larger first
-        if taken.size == 0 or np.abs(taken - centre[i]).min() >= dead_n:
-            keep[i] = True
-            taken = np.append(taken, centre[i])
-    return np.sort(np.unique(centre[keep]))
+    height = np.abs(x[peaks])
+    order = np.argsort(centre, kind="stable")
+    centre, height = centre[order], height[order]
+    for _ in range(3):  # drop the smaller of neighbours closer than dead_n (vectorised)
+        close = np.diff(centre) < dead_n
+        if not close.any():
+            break
+        drop = np.zeros(centre.size, bool)
+        i = np.flatnonzero(close)
+        drop[np.where(height[i] < height[i + 1], i, i + 1)] = True
+        centre, height = centre[~drop], height[~drop]
+    return np.unique(centre)
 
 
 def snippets_at(x, samples, half):
@@ -113,13 +117,14 @@ def _features(snips):
     return np.column_stack([pcs, logpp])
 
 
-def gmm_bic(features, max_units, min_per_unit=8, max_fit=600):
+def gmm_bic(features, max_units, min_per_unit=8, max_fit=300, patience=1):
     """Labels from the Gaussian mixture whose number of components minimises BIC.
 
-    Components are tried from 1 upward; the search stops after two sizes without a better
-    BIC, or at ``max_units`` or ``n / min_per_unit`` components. The mixtures are fitted on at
-    most ``max_fit`` spikes spread evenly in time (ours: enough for 12 units of 4-D
-    Gaussians), then every spike is labelled.
+    Components are tried from 1 upward; the search stops after ``patience`` sizes without a
+    better BIC, or at ``max_units`` or ``n / min_per_unit`` components. The mixtures are fitted
+    on at most ``max_fit`` spikes spread evenly in time (ours: 300 points hold 12 components
+    of 4-D Gaussians; the later merge step undoes over-splitting), with a loose tolerance
+    (labels, not likelihoods, are what is used), then every spike is labelled.
     """
     from sklearn.mixture import GaussianMixture
     from threadpoolctl import threadpool_limits
@@ -131,13 +136,13 @@ def gmm_bic(features, max_units, min_per_unit=8, max_fit=600):
     with threadpool_limits(1):  # tiny matrices: threads cost more than they save
         for k in range(1, k_max + 1):
             gm = GaussianMixture(k, covariance_type="full", reg_covar=1e-3, random_state=0,
-                                 max_iter=100, tol=1e-3).fit(fit_on)
+                                 max_iter=40, tol=1e-2).fit(fit_on)
             bic = gm.bic(fit_on)
             if bic < best_bic:
                 best, best_bic, worse = gm, bic, 0
             else:
                 worse += 1
-                if worse >= 2:
+                if worse >= patience:
                     break
         return best.predict(features)
 
@@ -379,3 +384,4 @@ def sort_window(x, sigma, *, fs, half, rules):
         samples, labels, gains, snips = samples[keep], labels[keep], gains[keep], snips[keep]
     order = np.argsort(samples, kind="stable")
     return WindowSort(samples[order], labels[order], gains[order], snips[order], templates)
+
