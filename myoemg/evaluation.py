@@ -168,3 +168,33 @@ def confusion_table(found, truth, *, tolerance_s=0.1, min_overlap=0.3):
         called.loc[matches["truth_index"].to_numpy()] = \
             found["kind"].reindex(matches["found_index"]).to_numpy()
     return pd.crosstab(truth["kind"], called.rename("called"))
+
+
+def spike_time_f1(found_s, truth_s, *, tolerance_s):
+    """F1 of detected spike times against true ones, matched one to one within a tolerance.
+
+    Parameters
+    ----------
+    found_s, truth_s : array-like, shape (n,)
+        Spike times, s.
+    tolerance_s : float
+        Largest time difference of a match, s.
+
+    Returns
+    -------
+    f1 : float
+        ``2·matches / (n_found + n_truth)``; NaN when both are empty. Matching is greedy in
+        time order, which is optimal when the tolerance is below half the shortest interval.
+    """
+    f = np.sort(np.asarray(found_s, float))
+    t = np.sort(np.asarray(truth_s, float))
+    if f.size + t.size == 0:
+        return float("nan")
+    if f.size == 0 or t.size == 0:
+        return 0.0
+    pos = np.clip(np.searchsorted(f, t), 1, max(1, f.size - 1))
+    left, right = f[pos - 1], f[np.minimum(pos, f.size - 1)]
+    nearest = np.where(np.abs(left - t) <= np.abs(right - t), pos - 1, np.minimum(pos, f.size - 1))
+    ok = np.abs(f[nearest] - t) <= tolerance_s
+    matches = np.unique(nearest[ok]).size  # one found spike matches one true spike
+    return float(2 * matches / (f.size + t.size))

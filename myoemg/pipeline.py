@@ -17,7 +17,12 @@ import numpy as np
 import pandas as pd
 
 from ._version import __version__
-from .detect.discharges import DISCHARGE_COLUMNS, detect_discharges
+from .detect.discharges import (
+    DISCHARGE_COLUMNS,
+    SPIKE_TABLE_COLUMNS,
+    TEMPLATE_COLUMNS,
+    detect_discharges,
+)
 from .detect.trials import CUE_PATTERN, find_cues, find_trials
 from .grading import grade_severity, resolve_uln
 from .metrics import after_activity, relaxation_times, warmup_summary
@@ -57,6 +62,7 @@ def trial_table_columns(force_unit="N"):
             # relaxation reference, sag and optional times (myoemg.metrics.relaxation)
             "reference", f"ref_force_{sfx}", "sag_pct", "rt100_5_s", "rt100_50_s", "reaction_s",
             "after_activity_s", "letgo_emg_ratio", "myotonic", "discharge_count",
+            "n_myotonic_units", "myotonic_start_s", "myotonic_end_s",
             *QUALITY_TRIAL_COLUMNS]  # quality: see myoemg.quality.trial_quality
 
 
@@ -173,15 +179,20 @@ def analyze(recording, *, emg=None, force=None, electrode=None, detect=True,
         force_unit=force_unit, force_flipped=bool(flip_notes), **session)
     logger.info("Analysed %s: %d trials, pattern %s, %s myotonic discharges", rec.source_name,
                 len(trials), summary.pattern, summary.n_myotonic_discharges)
-    return Analysis(trials, emg_result.discharges.reset_index(drop=True), summary, rec)
+    return Analysis(trials, emg_result.discharges.reset_index(drop=True), summary, rec,
+                    spikes=emg_result.spikes, templates=emg_result.templates)
 
 
 #: Force-channel labels that name a torque rather than a force (ours; see myoemg.roles).
 _TORQUE_LABEL = re.compile(r"torque|moment", re.IGNORECASE)
 
+#: A train searched from a release may start this much before the release estimate, s: its
+#: first potential is timed by its centre, and the release by the force (ours: a snippet).
+RELEASE_TOLERANCE_S = 0.01
+
 #: When a trial counts as myotonic (written into summary.json).
-TRIAL_MYOTONIC_RULE = ("a trial is myotonic when at least one myotonic discharge starts between "
-                       "its release and the next grip's onset")
+TRIAL_MYOTONIC_RULE = ("a trial is myotonic when at least one unit's train, starting between its "
+                       "release and the next grip's onset, is myotonic")
 
 
 def _as_recording(recording):
@@ -291,13 +302,18 @@ def _clipped_grips(flags, force_ch, trials):
 
 
 class _EmgResult:
-    """What the EMG step returns: after-activity and let-go ratio per trial, discharges, notes."""
+    """What the EMG step returns: per-trial measures, unit trains, spikes, templates, notes."""
 
-    def __init__(self, after_activity_s, letgo_ratio, discharges, notes):
+    def __init__(self, after_activity_s, letgo_ratio, discharges, notes, spikes=None,
+                 templates=None):
         self.after_activity_s = after_activity_s
         self.letgo_ratio = letgo_ratio
         self.discharges = discharges
         self.notes = notes
+        self.spikes = (pd.DataFrame(columns=[*SPIKE_TABLE_COLUMNS, "trial"]) if spikes is None
+                       else spikes)
+        self.templates = pd.DataFrame(columns=TEMPLATE_COLUMNS) if templates is None \
+            else templates
 
 
 def _emg_measures(rec, trials, *, band, mains_hz, electrode, detect):
@@ -337,10 +353,11 @@ def _emg_measures(rec, trials, *, band, mains_hz, electrode, detect):
     if per_channel:
         after = _row_nanmax(np.hstack(per_channel))  # longest over channels
         letgo = _row_nanmax(np.hstack(letgo_g))
+    spikes = templates = None
     if detect:
-        discharges = pd.concat(found, ignore_index=True) if len(found) > 1 else found[0]
+        discharges, spikes, templates = _merge_groups(found)
         after = _extend_by_discharges(trials, discharges, after)
-    return _EmgResult(after, letgo, discharges, notes)
+    return _EmgResult(after, letgo, discharges, notes, spikes, templates)
 
 
 def _trial_table(trials, emg_result, flags, force_ch, emg_chans, detect):
@@ -352,9 +369,9 @@ def _trial_table(trials, emg_result, flags, force_ch, emg_chans, detect):
     trials = trials.copy()
     trials["after_activity_s"] = emg_result.after_activity_s
     trials["letgo_emg_ratio"] = emg_result.letgo_ratio
-    counts = _myotonic_counts(trials, emg_result.discharges)
-    trials["discharge_count"] = counts
-    trials["myotonic"] = counts > 0
+    units = _myotonic_units(trials, emg_result.discharges)
+    trials = trials.drop(columns=units.columns, errors="ignore").join(units)
+    trials["myotonic"] = trials["discharge_count"] > 0
     span = ((emg_chans[0].start_s, emg_chans[0].start_s + emg_chans[0].duration_s)
             if emg_chans else None)
     quality = trial_quality(trials, flags, force=force_ch, emg_span_s=span)
@@ -368,7 +385,8 @@ def _trial_table(trials, emg_result, flags, force_ch, emg_chans, detect):
     trials = trials[trial_table_columns(unit)].reset_index(drop=True)
     if not detect:  # not measured: empty, not 0 / False
         trials["myotonic"] = pd.array([pd.NA] * len(trials), dtype="boolean")
-        trials["discharge_count"] = pd.array([pd.NA] * len(trials), dtype="Int64")
+        for col in ("discharge_count", "n_myotonic_units"):
+            trials[col] = pd.array([pd.NA] * len(trials), dtype="Int64")
     return trials
 
 
@@ -381,30 +399,55 @@ def _row_nanmax(a):
 
 
 def _discharges(cleaned, fs, names, t0, trials, electrode):
-    """Discharges after each release (or in the whole EMG without trials), with their trial."""
+    """Unit trains after each release (or in the whole EMG without trials), with their trial.
+
+    Returns the trains table and the decomposition's spikes and templates, in recording time.
+    """
     if len(trials):
         windows = [(r - t0, e - t0) for r, e in zip(trials["release_s"], trials["window_end_s"],
                                                      strict=True) if np.isfinite(r)]
     else:
         windows = None  # EMG only: search the whole recording
-    found = detect_discharges(cleaned, fs=fs, ch_names=names, search_s=windows,
-                              electrode=electrode, prefiltered=True)
-    found = found.copy()
+    dec = detect_discharges(cleaned, fs=fs, ch_names=names, search_s=windows,
+                            electrode=electrode, prefiltered=True, return_details=True)
+    found = dec.trains.copy()
     found[["start_s", "end_s"]] += t0
+    spikes = dec.spikes.copy()
+    spikes["time_s"] += t0
     found["trial"] = pd.array([pd.NA] * len(found), dtype="Int64")
     for tr in trials.itertuples(index=False):
-        inside = (found["start_s"] >= tr.release_s) & (found["start_s"] < tr.window_end_s)
+        inside = ((found["start_s"] >= tr.release_s - RELEASE_TOLERANCE_S)
+                  & (found["start_s"] < tr.window_end_s))
         found.loc[inside, "trial"] = tr.trial
-    return found
+    spikes["trial"] = spikes["unit"].map(found.set_index("unit")["trial"]).astype("Int64")
+    return found, spikes, dec.templates
 
 
-def _myotonic_counts(trials, discharges):
-    """Myotonic discharges per trial (0 where none), aligned with ``trials``."""
-    if not len(trials):
-        return np.zeros(0, int)
-    myo = discharges[discharges["kind"] == "myotonic"] if len(discharges) else discharges
-    counts = myo.groupby("trial").size() if len(myo) else pd.Series(dtype=int)
-    return trials["trial"].map(counts).fillna(0).astype(int).to_numpy()
+def _merge_groups(found):
+    """One trains, spikes and templates table from the EMG rate groups, unit ids made unique."""
+    trains, spikes, templates, offset = [], [], [], 0
+    for tr, sp, tm in found:
+        trains.append(tr.assign(unit=tr["unit"] + offset))
+        spikes.append(sp.assign(unit=sp["unit"] + offset))
+        templates.append(tm.assign(unit=tm["unit"] + offset))
+        offset += int(tr["unit"].max()) + 1 if len(tr) else 0
+    return tuple(pd.concat(t, ignore_index=True) for t in (trains, spikes, templates))
+
+
+def _myotonic_units(trials, discharges):
+    """Per trial: myotonic unit trains, distinct units, earliest start and latest end."""
+    out = pd.DataFrame({"discharge_count": 0, "n_myotonic_units": 0,
+                        "myotonic_start_s": np.nan, "myotonic_end_s": np.nan},
+                       index=trials.index)
+    if not len(trials) or not len(discharges):
+        return out
+    myo = discharges[discharges["kind"] == "myotonic"].groupby("trial")
+    key = trials["trial"]
+    out["discharge_count"] = key.map(myo.size()).fillna(0).astype(int)
+    out["n_myotonic_units"] = key.map(myo["unit"].nunique()).fillna(0).astype(int)
+    out["myotonic_start_s"] = key.map(myo["start_s"].min()).astype(float)
+    out["myotonic_end_s"] = key.map(myo["end_s"].max()).astype(float)
+    return out
 
 
 def _extend_by_discharges(trials, discharges, after_s):

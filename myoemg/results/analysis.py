@@ -38,12 +38,19 @@ class Analysis:
         Session-level results, the inputs, the parameters and the package version.
     recording : Recording | None
         The analysed recording (not saved).
+    spikes : DataFrame
+        One row per sorted spike of the discharge units (``myoemg.detect.SPIKE_TABLE_COLUMNS``
+        + ``trial``; times in recording time).
+    templates : DataFrame
+        Mean waveform and SD of each unit (``myoemg.detect.TEMPLATE_COLUMNS``).
     """
 
     trials: pd.DataFrame
     discharges: pd.DataFrame
     summary: Summary
     recording: object | None = field(default=None, repr=False)
+    spikes: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    templates: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
     @property
     def force_unit(self):

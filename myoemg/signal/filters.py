@@ -11,6 +11,10 @@ import numpy as np
 from scipy import signal as sps
 
 from ..utils import check_option, logger, validate_fs
+from .quiet import detect_mains
+
+__all__ = ["EMG_BAND_HZ", "EMG_BANDS_HZ", "FORCE_LOWPASS_HZ", "bandpass", "clean_emg",
+           "detect_mains", "emg_envelope", "lowpass", "moving_rms", "remove_mains"]
 
 #: Default surface-EMG band, Hz: 20–450 Hz (SPEC.md §6; SENIAM, Merletti 1999, De Luca 2010).
 EMG_BAND_HZ = (20.0, 450.0)
@@ -75,51 +79,6 @@ def lowpass(x, *, fs, cutoff_hz, order=4, axis=-1):
     return bandpass(x, fs=fs, l_freq=None, h_freq=cutoff_hz, order=order, axis=axis)
 
 
-def detect_mains(x, *, fs, candidates_hz=(50.0, 60.0), min_snr_db=10.0):
-    """Say whether 50 or 60 Hz mains hum is present, from the power spectrum.
-
-    The power at each candidate frequency and its first two harmonics below Nyquist is compared
-    with the median power of the neighbouring bins (±5 Hz). The candidate with the larger ratio
-    wins if it exceeds ``min_snr_db``.
-
-    Parameters
-    ----------
-    x : ndarray, shape (..., n_times)
-        Signal.
-    fs : float
-        Sampling rate in Hz.
-    candidates_hz : tuple of float
-        Mains frequencies to test, in Hz.
-    min_snr_db : float
-        How far above the neighbouring bins a line must stand, in dB (ours: 10 dB).
-
-    Returns
-    -------
-    mains_hz : float | None
-        50.0, 60.0 or None when neither stands out.
-    """
-    fs = validate_fs(fs)
-    x = np.atleast_2d(np.asarray(x, dtype=float))
-    nperseg = int(min(x.shape[-1], round(4 * fs)))  # 0.25 Hz resolution
-    if nperseg < fs / 2:
-        return None
-    freqs, psd = sps.welch(x, fs=fs, nperseg=nperseg, axis=-1)
-    psd = psd.mean(axis=tuple(range(psd.ndim - 1)))
-    best, best_ratio = None, 10 ** (min_snr_db / 10)
-    for f0 in candidates_hz:
-        ratios = []
-        for f in (f0, 2 * f0, 3 * f0):
-            if f > 0.45 * fs:
-                break
-            peak = psd[np.abs(freqs - f) <= 0.5].max()
-            ring = psd[(np.abs(freqs - f) > 1.5) & (np.abs(freqs - f) <= 5)]
-            ratios.append(peak / max(np.median(ring), np.finfo(float).tiny))
-        ratio = max(ratios) if ratios else 0.0
-        if ratio > best_ratio:
-            best, best_ratio = f0, ratio
-    return best
-
-
 def _harmonic_design(n, fs, f0, n_harmonics):
     t = np.arange(n) / fs
     k = np.arange(1, n_harmonics + 1)
@@ -169,7 +128,8 @@ def remove_mains(x, *, fs, mains_hz="auto", n_harmonics=None, block_s=1.0, n_ite
     mains_hz : 'auto' | float | None
         Mains frequency; 'auto' detects 50 vs 60 Hz with :func:`detect_mains`; None does nothing.
     n_harmonics : int | None
-        Harmonics to remove; default all below 0.45·fs, at most 6.
+        Harmonics to remove (1 to :data:`MAX_HARMONICS`; those above 0.45·fs are skipped);
+        default all below 0.45·fs, at most 6.
     block_s : float
         Block length in seconds.
     n_iter : int
@@ -187,8 +147,8 @@ def remove_mains(x, *, fs, mains_hz="auto", n_harmonics=None, block_s=1.0, n_ite
         logger.debug("mains detected: %s", mains_hz)
     if mains_hz is None or x.shape[-1] < 4:
         return x.copy()
-    if n_harmonics is None:
-        n_harmonics = int(min(6, np.floor(0.45 * fs / mains_hz)))
+    mains_hz = _check_mains(mains_hz, fs)
+    n_harmonics = _check_harmonics(n_harmonics, mains_hz, fs)
     if n_harmonics < 1:
         return x.copy()
     n_times = x.shape[-1]
@@ -202,11 +162,11 @@ def remove_mains(x, *, fs, mains_hz="auto", n_harmonics=None, block_s=1.0, n_ite
     valid = np.broadcast_to(valid.reshape(n_blocks, n), blocks.shape)
 
     # Start from weights that already exclude loud stretches (contractions): where the 50 ms
-    # RMS exceeds 3x its median over the channel (hum + noise), the fit does not look.
+    # RMS exceeds 4x its 10th percentile over the channel (the quiet level of hum + noise,
+    # whether contractions fill 5 % or 50 % of the recording; ours), the fit does not look.
     env = moving_rms(padded, fs=fs, window_s=0.05).reshape(blocks.shape)
-    level = np.median(np.where(valid, env, np.nan).reshape(x.shape[:-1] + (-1,))[..., :n_times],
-                      axis=-1)
-    quiet = env <= 3 * level[..., None, None]
+    level = np.percentile(env.reshape(x.shape[:-1] + (-1,))[..., :n_times], 10, axis=-1)
+    quiet = env <= 4 * level[..., None, None]
     stride = max(1, int(fs / (2.5 * n_harmonics * mains_hz)))
     stride = min(stride, max(1, n // (8 * 2 * n_harmonics)))  # keep enough samples per block
     sub_blocks, sub_valid = blocks[..., ::stride], valid[..., ::stride]
@@ -233,6 +193,36 @@ def remove_mains(x, *, fs, mains_hz="auto", n_harmonics=None, block_s=1.0, n_ite
             f0 += df
     hum = (coef.reshape(-1, coef.shape[-1]) @ design.T).reshape(padded.shape)[..., :n_times]
     return x - hum
+
+
+#: Most harmonics :func:`remove_mains` fits (ours: the design holds 2 columns per harmonic,
+#: and hum above the 50th harmonic, 2.5–3 kHz, is not seen on EMG amplifiers).
+MAX_HARMONICS = 50
+
+
+def _check_mains(mains_hz, fs):
+    try:
+        f0 = float(mains_hz)
+    except (TypeError, ValueError):
+        raise ValueError(f"mains_hz must be 'auto', None or a frequency in Hz, got "
+                         f"{mains_hz!r}.") from None
+    if not (np.isfinite(f0) and 0 < f0 < 0.45 * fs):
+        raise ValueError(f"mains_hz must be a frequency above 0 and below 0.45 x fs "
+                         f"({0.45 * fs:g} Hz), got {mains_hz!r}; pass 50, 60, 'auto' or None.")
+    return f0
+
+
+def _check_harmonics(n_harmonics, mains_hz, fs):
+    """Harmonics to fit: default all below 0.45·fs, at most 6; refuse absurd requests."""
+    below = int(np.floor(0.45 * fs / mains_hz))
+    if n_harmonics is None:
+        return int(min(6, below))
+    if isinstance(n_harmonics, bool) or not float(n_harmonics).is_integer() \
+            or not 1 <= n_harmonics <= MAX_HARMONICS:
+        raise ValueError(f"n_harmonics must be a whole number from 1 to {MAX_HARMONICS}, got "
+                         f"{n_harmonics!r}; None fits every harmonic below 0.45 x fs, "
+                         "at most 6.")
+    return int(min(int(n_harmonics), below))
 
 
 def _robust_scale(resid, valid):

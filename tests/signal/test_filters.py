@@ -5,7 +5,7 @@ import pytest
 
 from myoemg.signal import bandpass, detect_mains, emg_envelope, moving_rms, remove_mains
 
-from .settings import FS_EMG, FS_EMG_ODD
+from ..settings import FS_EMG, FS_EMG_ODD
 
 
 def _burst_with_hum(fs, mains, seed=0):

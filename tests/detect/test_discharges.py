@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from myoemg.detect import DISCHARGE_COLUMNS, detect_discharges
-from myoemg.evaluation import confusion_table, score_detections
+from myoemg.detect import DISCHARGE_COLUMNS, DischargeRules, detect_discharges
+from myoemg.evaluation import score_detections
 from myoemg.sim import trains as T
 from myoemg.sim.discharge_sets import make_discharge_set
 
@@ -47,17 +47,21 @@ def test_set_is_large_and_varied(scored):
 
 
 def test_myotonic_precision_and_recall_at_default_settings(scored):
+    # per segment, as per trial in analyze: myotonic when at least one unit train is
     found, truth = scored
-    sc = score_detections(found, truth, tolerance_s=0.1).set_index("kind")
-    assert sc.loc["myotonic", "recall"] >= 0.95, sc
-    assert sc.loc["myotonic", "precision"] >= 0.95, sc
+    called = found.groupby("segment")["kind"].agg(lambda k: (k == "myotonic").any())
+    called = called.reindex(truth["segment"], fill_value=False).to_numpy()
+    true = (truth["kind"] == "myotonic").to_numpy()
+    recall = (called & true).sum() / true.sum()
+    precision = (called & true).sum() / called.sum()
+    assert recall >= 0.92, recall
+    assert precision >= 0.97, precision
 
 
 def test_lookalikes_are_not_called_myotonic(scored):
     found, truth = scored
-    tab = confusion_table(found, truth)
-    others = tab.drop(index="myotonic")
-    assert "myotonic" not in others.columns or others["myotonic"].sum() == 0, tab
+    others = truth.loc[truth["kind"] != "myotonic", "segment"]
+    assert not (found["segment"].isin(others) & (found["kind"] == "myotonic")).any()
 
 
 def test_other_kinds_are_mostly_named_right(scored):
@@ -125,7 +129,7 @@ def test_thresholds_are_keywords():
                          amplitude_v=300e-6, width_s=1.5e-3)[0]
     x = x + 5e-6 * np.random.default_rng(5).standard_normal(n)
     assert (detect_discharges(x, fs=fs).kind == "myotonic").sum() == 1
-    strict = detect_discharges(x, fs=fs, min_rate_modulation=0.99)
+    strict = detect_discharges(x, fs=fs, rules=DischargeRules(min_rate_modulation=0.99))
     assert (strict.kind == "myotonic").sum() == 0
 
 
@@ -185,18 +189,40 @@ def test_movement_artefact_is_not_myotonic(seed):
     assert (d.kind == "myotonic").sum() == 0
 
 
-@pytest.mark.parametrize("gen,kw", [
-    (T.crd_train, dict(rate_hz=40.0)),
-    (T.fibrillation_train, dict(rate_hz=8.0)),
-    (T.neuromyotonic_train, dict(rate_hz=220.0)),
+@pytest.mark.parametrize("electrode,fs,gen,kw,kind", [
+    ("needle", 25000.0, T.crd_train, dict(rate_hz=40.0), "crd"),
+    ("needle", 25000.0, T.fibrillation_train, dict(rate_hz=8.0), "fibrillation"),
+    ("needle", 25000.0, T.fibrillation_train, dict(rate_hz=5.0, wave="psw"), "fibrillation"),
+    ("needle", 25000.0, T.neuromyotonic_train, dict(rate_hz=220.0), "neuromyotonic"),
+    ("needle", 25000.0, T.neuromyotonic_multiplets, {}, "neuromyotonic"),
+    ("surface", 2000.0, T.fasciculation_train, dict(rate_hz=1.5), "fasciculation"),
+    ("surface", 2000.0, T.voluntary_tremor, {}, "voluntary"),
+    ("surface", 2000.0, T.voluntary_train, dict(rate_hz=9.0), "voluntary"),
 ])
-def test_needle_lookalikes_are_named(gen, kw):
-    fs = 25000.0
-    n = int(4 * fs)
-    x, truth = gen(fs=fs, n_times=n, start_s=1.0, duration_s=2.0, amplitude_v=300e-6, rng=3,
-                   **kw)
-    x = x + 10e-6 * np.random.default_rng(10).standard_normal(n)
-    d = detect_discharges(x, fs=fs, electrode="needle")
-    assert (d.kind == "myotonic").sum() == 0
-    assert truth["kind"] in set(d.kind)
+@pytest.mark.parametrize("seed", [0, 1])
+def test_lookalikes_are_found_and_named(electrode, fs, gen, kw, kind, seed):
+    n = int(5 * fs)
+    x, _ = gen(fs=fs, n_times=n, start_s=1.0, duration_s=3.0, amplitude_v=300e-6, rng=seed,
+               **kw)
+    noise = 10e-6 if electrode == "needle" else 5e-6
+    x = x + noise * np.random.default_rng(seed).standard_normal(n)
+    d = detect_discharges(x, fs=fs, electrode=electrode, search_s=[(0.9, n / fs)])
+    assert (d.kind == "myotonic").sum() == 0, d
+    assert kind in set(d.kind), d[["kind", "reason"]]
 
+
+def test_concurrent_fibres_are_decomposed_into_units():
+    fs = 25000.0
+    n = int(5 * fs)
+    x, fibres, spikes = T.myotonic_fibres(fs=fs, n_times=n, release_s=1.0, n_fibres=3,
+                                          electrode="needle", noise_sd_v=10e-6,
+                                          snr_range=(15.0, 30.0), rng=4)
+    x = x + 10e-6 * np.random.default_rng(4).standard_normal(n)
+    dec = detect_discharges(x, fs=fs, electrode="needle", search_s=[(0.7, n / fs)],
+                            return_details=True)
+    myo = dec.trains[dec.trains.kind == "myotonic"]
+    assert len(myo) >= 1 and dec.trains.unit.nunique() >= 2  # interleaved fibres: units
+    assert (myo.rate_max_hz < 300).all() and set(myo.unit) <= set(dec.spikes.unit)
+    assert {"unit", "rule", "reason"} <= set(dec.trains.columns)
+    assert set(dec.templates.unit) == set(dec.trains.unit)
+    assert dec.windows.search_start_s.iloc[0] >= 0.7

@@ -1,0 +1,393 @@
+"""Spike sorting of one channel's search window: spikes → aligned snippets → units.
+
+Steps (after Wave_clus, Quiroga et al. 2004; EMGLAB, McGill et al. 2005; the template matching
+of Kilosort, Pachitariu et al. 2016/2024, and SpikeInterface):
+
+1. **Candidates**: peaks of ``|x|`` above ``threshold`` × the quiet noise SD, at least one
+   refractory period apart (:func:`candidates`).
+2. **Features**: the first three principal components (scikit-learn ``PCA``) of the snippets
+   scaled to unit peak (shape, width and polarity) and the log peak-to-peak amplitude.
+3. **Clusters**: a Gaussian mixture (scikit-learn ``GaussianMixture``, full covariances) with
+   the number of components chosen by the Bayesian information criterion. Chosen over
+   HDBSCAN because a unit whose amplitude wanes by 3–5× (SPEC.md §5) forms an elongated,
+   not a dense, cloud: HDBSCAN labels its sparse low-amplitude end as noise, whereas the
+   mixture keeps every spike and over-splitting is undone in step 4; BIC also gives an
+   explicit model-size criterion, and fitting a few hundred 4-D points costs milliseconds.
+4. **Merge** pairs of clusters whose templates match at the best shift (a biphasic potential
+   detected on either phase, or one unit split into amplitude bands) when the merged train is
+   no less regular than the less regular part (interval continuity: two fibres of the same
+   shape interleave and become irregular when merged, while the two halves of one unit fill
+   each other's gaps).
+5. **Overlaps**: every sorted spike's template, scaled by least squares, is subtracted;
+   peaks left in the residual are matched to the templates (the potential another unit's
+   spike masked) — the peeling of template-matching sorters, in two passes.
+6. Spikes poorly correlated with their unit's template are left unsorted (unit −1); two
+   spikes of one unit closer than the refractory period are one potential.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import signal as sps
+
+from .features import cv2
+
+
+@dataclass
+class WindowSort:
+    """Sorted spikes of one channel's search window (samples relative to the slice).
+
+    Attributes
+    ----------
+    samples : ndarray of int, shape (n_spikes,)
+        Alignment sample of each spike in the slice.
+    units : ndarray of int, shape (n_spikes,)
+        Unit index within the window (0..n_units-1), −1 for unsorted.
+    gains : ndarray, shape (n_spikes,)
+        Least-squares scale of the unit's template fitted to each spike.
+    snippets : ndarray, shape (n_spikes, n_snip)
+        Each spike's potential with the other spikes' templates subtracted, V.
+    templates : ndarray, shape (n_units, n_snip)
+        Median waveform of each unit (unit gain), V.
+    """
+
+    samples: np.ndarray
+    units: np.ndarray
+    gains: np.ndarray
+    snippets: np.ndarray
+    templates: np.ndarray
+
+
+def candidates(x, thr, dead_n):
+    """Peaks of ``|x|`` above ``thr``, at least ``dead_n`` samples apart (larger kept)."""
+    peaks, _ = sps.find_peaks(np.abs(x), height=thr, distance=max(1, dead_n))
+    return peaks
+
+
+def align_centroid(x, peaks, reach, dead_n):
+    """Move each peak to the energy centroid of ``x`` within ±``reach`` samples.
+
+    A biphasic potential is found on whichever phase is larger in the noise; its energy
+    centroid is the same point either way, so one unit gives one snippet shape rather than
+    two shifted ones (ours; a polarity-free version of aligning on the detection peak,
+    Quiroga et al. 2004). Peaks that land within ``dead_n`` of a larger one are dropped.
+    """
+    if peaks.size == 0:
+        return peaks
+    snips = snippets_at(x, peaks, reach)
+    energy = snips**2
+    offset = (energy @ np.arange(-reach, reach + 1)) / np.maximum(energy.sum(axis=1), 1e-30)
+    centre = np.clip(peaks + np.round(offset).astype(int), 0, x.size - 1)
+    height = np.abs(x[peaks])
+    order = np.argsort(centre, kind="stable")
+    centre, height = centre[order], height[order]
+    for _ in range(3):  # drop the smaller of neighbours closer than dead_n (vectorised)
+        close = np.diff(centre) < dead_n
+        if not close.any():
+            break
+        drop = np.zeros(centre.size, bool)
+        i = np.flatnonzero(close)
+        drop[np.where(height[i] < height[i + 1], i, i + 1)] = True
+        centre, height = centre[~drop], height[~drop]
+    return np.unique(centre)
+
+
+def snippets_at(x, samples, half):
+    """Rows ``x[s - half : s + half + 1]`` (clipped at the edges), shape (n, 2·half + 1)."""
+    idx = np.clip(np.asarray(samples)[:, None] + np.arange(-half, half + 1)[None, :], 0,
+                  x.size - 1)
+    return x[idx]
+
+
+def _features(snips):
+    """First three principal components of the peak-normalised snippets, and log peak-to-peak.
+
+    PCA by a thin SVD of the centred snippets (numpy; the same components as scikit-learn's
+    ``PCA``, without its import and per-call overhead).
+    """
+    peak = np.abs(snips).max(axis=1, keepdims=True)
+    shape = snips / np.maximum(peak, np.finfo(float).tiny)
+    n_comp = int(min(3, shape.shape[0] - 1, shape.shape[1]))
+    centred = shape - shape.mean(axis=0)
+    u, sv, _ = np.linalg.svd(centred, full_matrices=False)
+    pcs = u[:, :n_comp] * sv[:n_comp]
+    logpp = np.log(np.maximum(np.ptp(snips, axis=1), np.finfo(float).tiny))
+    return np.column_stack([pcs, logpp])
+
+
+def gmm_bic(features, max_units, min_per_unit=8, max_fit=300, patience=1):
+    """Labels from the Gaussian mixture whose number of components minimises BIC.
+
+    Components are tried from 1 upward; the search stops after ``patience`` sizes without a
+    better BIC, or at ``max_units`` or ``n / min_per_unit`` components. The mixtures are fitted
+    on at most ``max_fit`` spikes spread evenly in time (ours: 300 points hold 12 components
+    of 4-D Gaussians; the later merge step undoes over-splitting), with a loose tolerance
+    (labels, not likelihoods, are what is used), then every spike is labelled.
+    """
+    from sklearn.mixture import GaussianMixture
+    from threadpoolctl import threadpool_limits
+
+    n = features.shape[0]
+    k_max = int(max(1, min(max_units, n // min_per_unit)))
+    fit_on = features[np.linspace(0, n - 1, min(n, max_fit)).astype(int)]
+    best, best_bic, worse = None, np.inf, 0
+    with threadpool_limits(1):  # tiny matrices: threads cost more than they save
+        for k in range(1, k_max + 1):
+            gm = GaussianMixture(k, covariance_type="full", reg_covar=1e-3, random_state=0,
+                                 max_iter=40, tol=1e-2).fit(fit_on)
+            bic = gm.bic(fit_on)
+            if bic < best_bic:
+                best, best_bic, worse = gm, bic, 0
+            else:
+                worse += 1
+                if worse >= patience:
+                    break
+        return best.predict(features)
+
+
+def best_shift_corr(a, b, max_shift):
+    """Largest correlation of ``a`` and ``b`` over shifts of ±``max_shift`` samples.
+
+    Returns ``(corr, shift)`` with ``a[i + shift] ≈ b[i]``: a snippet of ``b`` centred at
+    sample p is aligned with ``a`` when centred at p − shift.
+    """
+    best = (-1.0, 0)
+    n = a.size
+    for s in range(-max_shift, max_shift + 1):
+        aa = a[max(0, s): n + min(0, s)]
+        bb = b[max(0, -s): n + min(0, -s)]
+        den = np.linalg.norm(aa) * np.linalg.norm(bb)
+        r = float(aa @ bb / den) if den > 0 else 0.0
+        if r > best[0]:
+            best = (r, s)
+    return best
+
+
+def _coincident(small, big, dead_n):
+    """Mask of the samples of ``small`` within ``dead_n`` of one of ``big`` (both sorted)."""
+    if big.size == 0:
+        return np.zeros(small.size, bool)
+    pos = np.clip(np.searchsorted(big, small), 1, max(1, big.size - 1))
+    near = np.minimum(np.abs(big[np.minimum(pos, big.size - 1)] - small),
+                      np.abs(big[pos - 1] - small))
+    return near < dead_n
+
+
+def _locked_share(small, big, tol_n):
+    """Share of ``small``'s spikes at one fixed lag (± ``tol_n``) from the nearest of ``big``."""
+    if big.size == 0 or small.size == 0:
+        return 0.0
+    pos = np.clip(np.searchsorted(big, small), 1, max(1, big.size - 1))
+    after, before = big[np.minimum(pos, big.size - 1)] - small, big[pos - 1] - small
+    lag = np.where(np.abs(after) < np.abs(before), after, before)
+    return float(np.mean(np.abs(lag - np.median(lag)) <= tol_n))
+
+
+def drop_locked(samples, units, tol_n, min_share=0.5):
+    """Units locked at a fixed lag to a larger unit are a later phase of its potentials.
+
+    A potential detected on two of its phases (both phases of a biphasic spike, the slow
+    wave of a positive sharp wave) gives a second "unit" whose spikes follow the first at a
+    constant lag; an independent fibre drifts through every lag (ours). The smaller unit's
+    spikes are left unsorted (−1).
+    """
+    units = units.copy()
+    ids = sorted((u for u in np.unique(units) if u >= 0), key=lambda u: -np.sum(units == u))
+    for i, big_u in enumerate(ids):
+        big = np.sort(samples[units == big_u])
+        for small_u in ids[i + 1:]:
+            small = np.sort(samples[units == small_u])
+            if _locked_share(small, big, tol_n) >= min_share:
+                units[units == small_u] = -1
+    return units
+
+
+def _same_unit(ta, tb, dead_n, similar=True):
+    """Whether two sorted spike-sample sequences are one unit's (see :func:`_merge`).
+
+    One unit when most spikes of the smaller coincide with the other's (one potential found
+    on both of its phases), or when the merged sequence, coincidences removed, is no less
+    regular than the less regular part (the amplitude bands of a waning unit fill each
+    other's gaps; two interleaved fibres do not). For templates that are only loosely
+    alike (``similar`` False: one potential aligned on different phases, coarsely sampled),
+    the merged sequence must be markedly more regular than either part — each part alone
+    skips every other spike of the unit.
+    """
+    small, big = (ta, tb) if ta.size <= tb.size else (tb, ta)
+    coincident = _coincident(small, big, dead_n)
+    if similar and coincident.mean() >= 0.5:
+        return True
+    both = np.sort(np.concatenate([big, small[~coincident]]))
+    c_a, c_b, c_ab = (cv2(np.diff(v).astype(float)) for v in (ta, tb, both))
+    if not np.isfinite([c_a, c_b]).any():
+        return similar
+    if similar:
+        return not np.isfinite(c_ab) or c_ab <= np.nanmax([c_a, c_b]) + 0.02
+    return bool(np.isfinite(c_ab) and c_ab <= 0.5 * np.nanmin([c_a, c_b]))
+
+
+def _merge(samples, labels, snips, x, half, rules, max_shift, dead_n):
+    """Merge clusters of one unit (shifted modes, amplitude bands); see the module docstring."""
+    labels = labels.copy()
+    samples = samples.copy()
+    changed = True
+    while changed:
+        changed = False
+        ids = [u for u in np.unique(labels) if u >= 0]
+        temps = {u: np.median(snips[labels == u], axis=0) for u in ids}
+        pairs = []
+        for i, a in enumerate(ids):
+            for b in ids[i + 1:]:
+                r, s = best_shift_corr(temps[a], temps[b], max_shift)
+                if r >= rules.merge_corr_interleaved:
+                    pairs.append((r, a, b, s))
+        for r, a, b, s in sorted(pairs, reverse=True):
+            if _same_unit(np.sort(samples[labels == a]), np.sort(samples[labels == b] - s),
+                          dead_n, similar=r >= rules.merge_corr):
+                moved = labels == b
+                samples[moved] -= s
+                labels[moved] = a
+                snips[moved] = snippets_at(x, samples[moved], half)
+                changed = True
+                break
+    return samples, _relabel(labels), snips
+
+
+def _relabel(labels):
+    out = np.full(labels.shape, -1)
+    for i, u in enumerate(u for u in np.unique(labels) if u >= 0):
+        out[labels == u] = i
+    return out
+
+
+def _model(n_times, samples, units, gains, templates, half):
+    """Sum of the scaled templates of all sorted spikes over the slice."""
+    model = np.zeros(n_times)
+    ok = units >= 0
+    if not ok.any():
+        return model
+    idx = samples[ok, None] + np.arange(-half, half + 1)[None, :]
+    wave = gains[ok, None] * templates[units[ok]]
+    inside = (idx >= 0) & (idx < n_times)
+    np.add.at(model, idx[inside], wave[inside])
+    return model
+
+
+def _fit(x, samples, units, templates, half, min_corr):
+    """Gains, own snippets (others subtracted) and a refined unit per spike; poor fits → −1."""
+    gains = np.ones(samples.size)
+    snips = snippets_at(x, samples, half)
+    for _ in range(2):
+        model = _model(x.size, samples, units, gains, templates, half)
+        own = snippets_at(x - model, samples, half)
+        ok = units >= 0
+        own[ok] += gains[ok, None] * templates[units[ok]]
+        snips = own
+        t = templates[np.maximum(units, 0)]
+        gains = np.where(ok, np.sum(own * t, axis=1) / np.maximum(np.sum(t * t, axis=1),
+                                                                    1e-30), 0.0)
+    t = templates[np.maximum(units, 0)]
+    den = np.linalg.norm(snips - snips.mean(1, keepdims=True), axis=1) * \
+        np.linalg.norm(t - t.mean(1, keepdims=True), axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        corr = np.where(den > 0, np.sum((snips - snips.mean(1, keepdims=True))
+                                        * (t - t.mean(1, keepdims=True)), axis=1) / den, 0.0)
+    units = np.where((units >= 0) & (corr >= min_corr) & (gains > 0), units, -1)
+    return gains, snips, units
+
+
+def _peel(x, samples, units, gains, templates, thr, half, dead_n, min_corr):
+    """Spikes hidden under other units: peaks of the residual matched to a template."""
+    resid = x - _model(x.size, samples, units, gains, templates, half)
+    peaks = candidates(resid, thr, dead_n)
+    taken = np.sort(samples[units >= 0])
+    if taken.size:  # a residual peak near a sorted spike's centre is a fitting leftover
+        peaks = peaks[~_coincident(peaks, taken, max(2, dead_n // 2))]
+    if peaks.size == 0 or templates.shape[0] == 0:
+        return np.zeros(0, int), np.zeros(0, int)
+    snips = snippets_at(resid, peaks, half)
+    s = snips - snips.mean(1, keepdims=True)
+    t = templates - templates.mean(1, keepdims=True)
+    den = np.linalg.norm(s, axis=1)[:, None] * np.linalg.norm(t, axis=1)[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.where(den > 0, (s @ t.T) / den, 0.0)
+    best = np.argmax(r, axis=1)
+    keep = r[np.arange(peaks.size), best] >= min_corr
+    return peaks[keep], best[keep]
+
+
+def _span_n(template):
+    """Samples where ``|template|`` exceeds 20 % of its peak, first to last."""
+    big = np.flatnonzero(np.abs(template) >= 0.2 * np.abs(template).max())
+    return int(big[-1] - big[0] + 1) if big.size else 1
+
+
+def _dedupe(samples, units, gains, refractory_n, templates):
+    """Keep the larger of two spikes of one unit closer than its refractory period.
+
+    The period is at least the span of the unit's potential: a closer spike is another phase
+    of the same potential.
+    """
+    keep = np.ones(samples.size, bool)
+    for u in np.unique(units[units >= 0]):
+        idx = np.flatnonzero(units == u)
+        idx = idx[np.argsort(samples[idx], kind="stable")]
+        close = np.diff(samples[idx]) < max(refractory_n, _span_n(templates[u]))
+        drop = np.where(np.abs(gains[idx[1:]]) > np.abs(gains[idx[:-1]]), idx[:-1], idx[1:])
+        keep[drop[close]] = False
+    return keep
+
+
+def sort_window(x, sigma, *, fs, half, rules):
+    """Decompose one search window of one channel into units.
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_times,)
+        Band-passed, hum-free EMG of the window, V.
+    sigma : float
+        Quiet noise SD of the channel, V.
+    fs : float
+        Sampling rate, Hz.
+    half : int
+        Snippet half-length, samples.
+    rules : DischargeRules
+        ``threshold``, ``max_units``, ``min_corr``, ``merge_corr``, ``refractory_s``.
+
+    Returns
+    -------
+    sort : WindowSort
+    """
+    thr = rules.threshold * sigma
+    dead_n = max(1, int(np.ceil(rules.refractory_s * fs)))
+    samples = align_centroid(x, candidates(x, thr, dead_n), max(1, half // 2), dead_n)
+    empty = WindowSort(np.zeros(0, int), np.zeros(0, int), np.zeros(0), np.zeros((0, 2 * half
+                                                                                 + 1)),
+                       np.zeros((0, 2 * half + 1)))
+    if samples.size < rules.min_train_spikes:
+        return empty
+    snips = snippets_at(x, samples, half)
+    labels = gmm_bic(_features(snips), rules.max_units) if samples.size >= 16 else \
+        np.zeros(samples.size, int)
+    max_shift = max(1, int(round(0.6 * half)))
+    samples, labels, snips = _merge(samples, labels, snips, x, half, rules, max_shift, dead_n)
+    for _ in range(2):
+        ids = np.unique(labels[labels >= 0])
+        if ids.size == 0:
+            return empty
+        labels = _relabel(labels)
+        templates = np.stack([np.median(snips[labels == u], axis=0) for u in range(ids.size)])
+        gains, snips, labels = _fit(x, samples, labels, templates, half, rules.min_corr)
+        new, new_u = _peel(x, samples, labels, gains, templates, thr, half, dead_n,
+                           rules.peel_min_corr)
+        samples = np.concatenate([samples, new])
+        labels = np.concatenate([labels, new_u])
+        gains, snips, labels = _fit(x, samples, labels, templates, half, rules.min_corr)
+        labels = drop_locked(samples, labels, max(2, int(round(3e-4 * fs))))
+        keep = _dedupe(samples, labels, gains, dead_n, templates)
+        samples, labels, gains, snips = samples[keep], labels[keep], gains[keep], snips[keep]
+    order = np.argsort(samples, kind="stable")
+    return WindowSort(samples[order], labels[order], gains[order], snips[order], templates)
+
