@@ -84,9 +84,28 @@ def start_forkserver(modules):
 
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(modules)  # used only if the server is not running yet
-    with one_thread_env():  # the server, and every worker forked from it, inherit these
+    with one_thread_env(), _sigint_ignored():  # inherited by the server and its workers
         forkserver.ensure_running()
     return ctx
+
+
+@contextlib.contextmanager
+def _sigint_ignored():
+    """SIGINT ignored while new processes are spawned: an ignored signal survives ``exec``.
+
+    The fork server imports its preloaded modules before it ignores Ctrl-C itself, so a
+    terminal's Ctrl-C (sent to the whole process group) during those seconds would kill it
+    with a traceback; workers forked from it would also take Ctrl-C until their initializer
+    ran. Started with SIGINT ignored, neither can happen; Ctrl-C stays the driver's to handle.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 # --- inside a worker process -----------------------------------------------------------------
