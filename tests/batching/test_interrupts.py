@@ -112,3 +112,18 @@ def test_sigint_at_random_moments_of_a_pool_run(reference, dataset, tmp_path):
         again = cli(dataset, "--out", out, "--no-report", "--jobs", "2", "--quiet")
         again.communicate(timeout=120)
         assert again.returncode == 1 and tables(out) == tables(ref_out)
+
+
+def test_terminal_ctrl_c_while_the_fork_server_warms_up(dataset, tmp_path):
+    """Ctrl-C at a terminal signals the whole process group; the fork server is still
+    importing myoemg when the manifest appears. No traceback from it, exit 130."""
+    out = tmp_path / "out"
+    proc = cli(dataset, "--out", out, "--no-report", "--jobs", "2", start_new_session=True)
+    while not (out / "batch_manifest.json").exists():
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.005)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr and "internal error" not in stderr, stderr
+    assert json.loads((out / "batch_manifest.json").read_text())["status"] == "interrupted"
