@@ -19,8 +19,9 @@ user would), checks that every mode writes byte-identical tables, and prints per
 
 Usage::
 
-    python benchmarks/bench_batch.py [--n 48] [--repeat 1] [--modes jobs1,jobs2,dask]
-                                     [--reports both|yes|no] [--keep DIR]
+    python benchmarks/bench_batch.py [--n 48] [--repeat 1] [--reports both|yes|no]
+                                     [--modes jobs1,jobs2,dask,jobs2early,daskearly]
+                                     [--keep DIR]
 """
 
 import argparse
@@ -37,8 +38,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 MODES = {"jobs1": ("--jobs 1", ["--jobs", "1"], 1),
          "jobs2": ("--jobs 2", ["--jobs", "2"], 2),
-         "dask": ("Dask local, 2 workers", ["--scheduler", "local", "--jobs", "2"], 2)}
+         "dask": ("Dask local, 2 workers", ["--scheduler", "local", "--jobs", "2"], 2),
+         "jobs2early": ("--jobs 2, server first*", ["--jobs", "2"], 2),
+         "daskearly": ("Dask, server first*", ["--scheduler", "local", "--jobs", "2"], 2)}
 TABLES = ("trials.csv", "sessions.csv", "discharges.csv", "failures.csv")
+#: ``*`` modes: the command with its fork server started before ``import myoemg``, as
+#: ``batch()`` does once ``import myoemg`` is lazy (issue 15); shows what that overlap gives.
+_EARLY = """
+import json, os, signal, sys
+import multiprocessing as mp
+from multiprocessing import forkserver
+ctx = mp.get_context("forkserver")
+ctx.set_forkserver_preload(json.loads(sys.argv[1]))
+added = [k for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                     "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS") if k not in os.environ]
+os.environ.update({k: "1" for k in added})
+previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+forkserver.ensure_running()
+signal.signal(signal.SIGINT, previous)
+for k in added:
+    os.environ.pop(k)
+from cli.main import main
+sys.exit(main(sys.argv[2:]))
+"""
 
 
 def make_data(folder, n):
@@ -54,10 +76,15 @@ def make_data(folder, n):
     return rec.emg[0].duration_s
 
 
-def run_once(data, out, opts):
-    """One ``myoemg batch`` in a fresh process: wall time, start time, manifest."""
+def run_once(data, out, opts, early=None):
+    """One ``myoemg batch`` in a fresh process: wall time, start time, manifest.
+
+    ``early``: modules to preload in a fork server started before anything is imported.
+    """
     shutil.rmtree(out, ignore_errors=True)
-    cmd = [sys.executable, "-m", "cli.main", "batch", str(data), "--out", str(out), "-q", *opts]
+    args = ["batch", str(data), "--out", str(out), "-q", *opts]
+    cmd = ([sys.executable, "-c", _EARLY, json.dumps(early), *args] if early else
+           [sys.executable, "-m", "cli.main", *args])
     t_unix, t0 = time.time(), time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     wall = time.perf_counter() - t0
@@ -84,13 +111,17 @@ def costs(wall, t_unix, manifest, n_workers):
 
 
 def bench(data, tmp, modes, report, repeat):
+    from myoemg.batching._executors import worker_modules
+
     rows, tables = {}, {}
     for key in modes:
         name, opts, n_workers = MODES[key]
         out = tmp / f"out_{key}_{'report' if report else 'noreport'}"
+        early = (worker_modules(report, dask=key.startswith("dask"))
+                 if key.endswith("early") else None)
         load_before = os.getloadavg()[0]
-        runs = [costs(*run_once(data, out, [*opts, *([] if report else ["--no-report"])]),
-                      n_workers) for _ in range(max(1, repeat))]
+        runs = [costs(*run_once(data, out, [*opts, *([] if report else ["--no-report"])],
+                                early), n_workers) for _ in range(max(1, repeat))]
         best = min(runs, key=lambda r: r["wall"])
         best["load"] = (load_before, os.getloadavg()[0])
         rows[name] = best
@@ -117,7 +148,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=48, help="sessions (default 48)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per mode (min wall)")
-    parser.add_argument("--modes", default="jobs1,jobs2,dask")
+    parser.add_argument("--modes", default="jobs1,jobs2,dask,jobs2early,daskearly")
     parser.add_argument("--reports", choices=("both", "yes", "no"), default="both")
     parser.add_argument("--keep", metavar="DIR", help="keep data and outputs here")
     args = parser.parse_args()
@@ -147,7 +178,9 @@ def main():
           "starting in a worker (fork server / cluster); finish s: combine and write the tables "
           "and manifest; work/file: read + analyze + save; keep/file: bookkeeping inside a "
           "worker (hashes, markers); ovh/file: all overhead per file (bookkeeping, dispatch, "
-          "idle tail), share of work/file; load: 1-min load average before -> after.")
+          "idle tail), share of work/file; load: 1-min load average before -> after. "
+          "*: fork server started before myoemg is imported, which batch() does by itself "
+          "once `import myoemg` and the CLI import lazily (issue 15).")
     if not args.keep:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0 if identical else 1

@@ -156,13 +156,14 @@ def manifest_entry(job, record, layout):
 
 
 def workers(records):
-    """Recordings handled and peak RSS (MiB) per worker process id."""
+    """Recordings handled, peak RSS (MiB) and BLAS threads per worker process id."""
     peaks = {}
     for r in records.values():
         pid = r.get("pid")
         if pid is None:
             continue
-        w = peaks.setdefault(str(pid), {"recordings": 0, "peak_rss_mb": 0.0})
+        w = peaks.setdefault(str(pid), {"recordings": 0, "peak_rss_mb": 0.0,
+                                        "blas_threads": r.get("blas_threads")})
         w["recordings"] += 1
         if r.get("peak_rss_mb") is not None:
             w["peak_rss_mb"] = round(max(w["peak_rss_mb"], r["peak_rss_mb"]), 1)

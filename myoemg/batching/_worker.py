@@ -86,6 +86,21 @@ def fingerprint(job, options):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def blas_threads():
+    """Threads of the BLAS/OpenMP libraries in this process (the largest; None if unknown).
+
+    Measured once per process (the first recording it analyses), for the run manifest.
+    """
+    return _blas_threads(os.getpid())
+
+
+@functools.lru_cache(maxsize=4)
+def _blas_threads(pid):
+    from threadpoolctl import threadpool_info
+
+    return max((lib.get("num_threads") or 0 for lib in threadpool_info()), default=None)
+
+
 def peak_rss_mb():
     """Peak resident memory of this process so far, in MiB (None where unknown)."""
     try:
@@ -196,9 +211,9 @@ def process(job, out, settings):
     record : dict
         ``status`` ('done', 'skipped' or 'failed'), ``sha256`` (input hashes), ``seconds``,
         ``timings``, ``started_unix`` (start time, s since the epoch), ``pid``,
-        ``peak_rss_mb`` and, on failure, ``stage``, ``error`` (the exception's type),
-        ``message`` and ``fatal`` (True when no output can be written any more: disk full,
-        quota, read-only). Never raises for a bad file.
+        ``peak_rss_mb``, ``blas_threads`` and, on failure, ``stage``, ``error`` (the
+        exception's type), ``message`` and ``fatal`` (True when no output can be written any
+        more: disk full, quota, read-only). Never raises for a bad file.
     """
     t0 = time.perf_counter()
     folder = Path(out) / job.output
@@ -239,6 +254,7 @@ def process(job, out, settings):
     finally:
         record["seconds"] = time.perf_counter() - t0
         record["peak_rss_mb"] = peak_rss_mb()
+        record["blas_threads"] = blas_threads()
 
 
 def _str(value):

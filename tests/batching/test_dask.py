@@ -6,6 +6,7 @@ import pytest
 
 import myoemg
 from myoemg.batching._dask import PLUGIN_NAME
+from myoemg.batching._executors import user_sets_threads
 
 from ._helpers import tables
 
@@ -20,6 +21,8 @@ def test_dask_local_cluster_matches_serial(reference, dataset, tmp_path):
     workers = res.manifest["workers"]
     assert 1 <= len(workers) <= 2 and str(os.getpid()) not in workers
     assert res.manifest["parameters"]["scheduler"] == "local"
+    if not user_sets_threads():
+        assert {w["blas_threads"] for w in workers.values()} == {1}
 
 
 def test_users_client_and_address_are_reused_and_left_as_they_were(reference, dataset,

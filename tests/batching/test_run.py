@@ -1,6 +1,7 @@
 """myoemg.batch: good files analysed, bad files listed, resume, hashes of companion files."""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import pytest
 
 import myoemg
 from myoemg.batching import MARKER
+from myoemg.batching._executors import user_sets_threads
 from myoemg.io import file_sha256, write_edf
 from myoemg.utils import OutputError
 
@@ -94,6 +96,18 @@ def test_good_files_analysed_bad_files_listed(reference, dataset):
                                "force": file_sha256(dataset / "sub-03/pair_force.csv")}
     assert entry["timings"]["analyze_s"] > 0
     assert manifest["workers"] and not list(out.rglob("*.tmp"))
+
+
+def test_pool_gives_the_serial_tables_with_one_blas_thread_per_worker(reference, dataset,
+                                                                    tmp_path):
+    res_ref, ref_out = reference
+    res = myoemg.batch(dataset, tmp_path / "out", jobs=2, report=False)
+    assert res.counts == res_ref.counts and tables(tmp_path / "out") == tables(ref_out)
+    workers = res.manifest["workers"]
+    assert len(workers) == 2 and str(os.getpid()) not in workers
+    if not user_sets_threads():  # the user's OMP_NUM_THREADS etc. are respected
+        assert {w["blas_threads"] for w in workers.values()} == {1}
+        assert {w["blas_threads"] for w in res_ref.manifest["workers"].values()} == {1}
 
 
 def test_rerun_skips_up_to_date_and_redoes_changed(reference, dataset, tmp_path):
