@@ -159,9 +159,14 @@ def batch(inputs, out=None, *, jobs=1, scheduler=None, force_patterns=DEFAULT_FO
 
 
 def _positive(jobs):
-    if isinstance(jobs, bool) or int(jobs) != jobs or jobs < 1:
+    try:
+        n = int(jobs)
+        ok = not isinstance(jobs, bool) and n >= 1 and n == float(jobs)
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
         raise ValueError(f"jobs must be a positive integer, got {jobs!r}.")
-    return int(jobs)
+    return n
 
 
 def _warm_up(spec):

@@ -99,7 +99,8 @@ def write_manifest(path, manifest):
     try:
         write_checked(path, lambda: write_text_atomic(path, text))
     except OutputError:
-        _mark_in_place(path, manifest)
+        if manifest.get("status") != "running":  # never mark a previous run's as 'running'
+            _mark_in_place(path, manifest)
         raise
 
 
