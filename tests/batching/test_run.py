@@ -131,3 +131,18 @@ def test_import_myoemg_batch_stays_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == ""
+
+
+def test_batching_alone_imports_nothing_heavy():
+    """With ``myoemg/__init__`` out of the way (as a lazy one will be), ``myoemg.batching``
+    loads no analysis, pandas or Dask: batch() can start the fork server before it imports
+    them, so the two imports overlap."""
+    code = ("import importlib.util, sys, types; spec = importlib.util.find_spec('myoemg'); "
+            "pkg = types.ModuleType('myoemg'); pkg.__spec__ = spec; "
+            "pkg.__path__ = list(spec.submodule_search_locations); sys.modules['myoemg'] = pkg; "
+            "import myoemg.batching, myoemg.batching._listing; "
+            "print(','.join(m for m in ('pandas', 'scipy', 'myoemg.pipeline', 'myoemg.io', "
+            "'matplotlib', 'distributed', 'tqdm') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == ""
