@@ -205,6 +205,8 @@ def dispatch(jobs, executor, on_result, stop):
             stopping = True
             executor.stop_queued()
         if stop.abandon:
+            logger.warning("Abandoning %d recording(s) in progress; their results are not "
+                           "written (re-run the same command to redo them).", len(inflight))
             executor.abandon()
             return
         for fut in executor.wait(list(inflight), POLL_S):
@@ -235,6 +237,8 @@ def run_serial(jobs, out, settings, on_result, stop):
                 on_result(job, process(job, str(out), settings))
     except KeyboardInterrupt:
         stop.hits = max(stop.hits, 2)
+        logger.warning("Abandoning the recording in progress; its results are not written "
+                       "(re-run the same command to redo it).")
     finally:
         stop.raise_on_second = False
 

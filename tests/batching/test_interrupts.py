@@ -127,3 +127,22 @@ def test_terminal_ctrl_c_while_the_fork_server_warms_up(dataset, tmp_path):
     assert proc.returncode == 130, stderr
     assert "Traceback" not in stderr and "internal error" not in stderr, stderr
     assert json.loads((out / "batch_manifest.json").read_text())["status"] == "interrupted"
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="process checks read /proc")
+def test_second_ctrl_c_abandons_running_recordings_promptly(dataset, tmp_path):
+    out = tmp_path / "out"
+    proc = cli(dataset, "--out", out, "--jobs", "2")  # with reports: slower recordings
+    wait_for_markers(out, 1, proc)
+    family = children_of(proc.pid)
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr and "Abandoning" in stderr
+    assert json.loads((out / "batch_manifest.json").read_text())["status"] == "interrupted"
+    t0 = time.monotonic()
+    while any(alive(p) for p in family) and time.monotonic() - t0 < 5:
+        time.sleep(0.05)
+    assert not [p for p in family if alive(p)]
