@@ -18,6 +18,7 @@ import argparse
 import collections
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -35,6 +36,14 @@ def command(data, out, args):
     opts = ["--jobs", "2"] + (["--scheduler", args.scheduler] if args.scheduler else [])
     return [sys.executable, "-m", "cli.main", "batch", str(data), "--out", str(out), "-q",
             *opts, *(["--no-report"] if args.no_report else [])]
+
+
+def origin(stderr):
+    """The project frames of a traceback, outermost first ('cli/main.py:87 in main')."""
+    frames = re.findall(r'File "([^"]+)", line (\d+), in (\S+)', stderr)
+    mine = [f"{Path(f).relative_to(ROOT)}:{n} in {fn}" for f, n, fn in frames
+            if Path(f).is_relative_to(ROOT)]
+    return " > ".join(mine[:3]) or "outside the project"
 
 
 def tables(out):
@@ -83,7 +92,7 @@ def main():
         outcomes[code] += 1
         phases[(phase, code, trace)] += 1
         if trace:
-            tracebacks.append((delay, phase, stderr[-800:]))
+            tracebacks.append((delay, phase, origin(stderr)))
         again = subprocess.run(command(data, out, args), cwd=ROOT, capture_output=True)
         same = again.returncode == 0 and tables(out) == reference
         mismatches += not same
@@ -97,8 +106,8 @@ def main():
           f"different tables: {mismatches}")
     for (phase, code, trace), n in sorted(phases.items()):
         print(f"  {phase}: exit {code}{', traceback' if trace else ''}: {n}")
-    for delay, phase, text in tracebacks[:3]:
-        print(f"\n--- traceback at {delay:.2f} s ({phase}) ---\n{text}")
+    for where, n in collections.Counter(t[2] for t in tracebacks).most_common():
+        print(f"  traceback from {where}: {n}")
     shutil.rmtree(tmp, ignore_errors=True)
     return 0 if not tracebacks and not mismatches and set(outcomes) == {130} else 1
 
