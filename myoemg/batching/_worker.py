@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import inspect
 import json
-import math
 import os
 import sys
 import time
@@ -23,15 +23,13 @@ from ..io import READERS, file_sha256, read
 from ..pipeline import analyze
 from ..results import Analysis
 from ..utils import RecordingError, logger, use_log_level, write_text_atomic
+from ._companions import companion_files
+from ._outputs import is_fatal, output_error
+from ._row import SESSION_COLUMNS, session_row, summary_values  # noqa: F401 (SESSION_COLUMNS)
 
 #: Name of the per-recording done-marker, written last (atomically) when a recording's outputs
 #: are complete. It holds the input hashes and parameter fingerprint a re-run compares.
 MARKER = "batch_done.json"
-#: Keys of the per-recording row of ``sessions.csv`` taken from the analysis.
-SESSION_COLUMNS = ["pattern", "grade", "n_trials", "n_relaxed", "rt90_5_first_s",
-                   "rt90_5_last_s", "rt90_5_min_s", "rt90_5_median_s", "rt90_50_first_s",
-                   "rt50_5_first_s", "peak_force_max_n", "after_activity_max_s",
-                   "n_discharges", "n_myotonic_discharges", "n_myotonic_trials"]
 _NOT_OPTIONS = {"recording", "path", "force", "verbose", "self", "directory", "overwrite"}
 
 
@@ -40,6 +38,7 @@ def _params(func):
             if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)} - _NOT_OPTIONS
 
 
+@functools.lru_cache(maxsize=1)
 def option_names():
     """Options a batch accepts, as ``(read, analyze, format, save)`` sets of names."""
     import importlib
@@ -89,6 +88,21 @@ def fingerprint(job, options):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def blas_threads():
+    """Threads of the BLAS/OpenMP libraries in this process (the largest; None if unknown).
+
+    Measured once per process (the first recording it analyses), for the run manifest.
+    """
+    return _blas_threads(os.getpid())
+
+
+@functools.lru_cache(maxsize=4)
+def _blas_threads(pid):
+    from threadpoolctl import threadpool_info
+
+    return max((lib.get("num_threads") or 0 for lib in threadpool_info()), default=None)
+
+
 def peak_rss_mb():
     """Peak resident memory of this process so far, in MiB (None where unknown)."""
     try:
@@ -97,41 +111,6 @@ def peak_rss_mb():
         return None
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return rss / 2**20 if sys.platform == "darwin" else rss / 1024
-
-
-def _clean(value):
-    """JSON-safe scalar: NaN -> None, numpy -> Python."""
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def session_row(summary, trials):
-    """One row of ``sessions.csv`` (:data:`SESSION_COLUMNS`) from an analysis."""
-    import numpy as np
-
-    grade = summary.grade.grade if summary.grade is not None else None
-
-    def first(col):
-        return trials[col].iloc[0] if len(trials) else math.nan
-
-    rt = trials["rt90_5_s"].to_numpy(float)
-    aa = trials["after_activity_s"].to_numpy(float)
-    row = {"pattern": summary.pattern, "grade": grade,
-           "n_trials": summary.n_trials, "n_relaxed": summary.n_relaxed,
-           "rt90_5_first_s": summary.rt90_5_first_s,
-           "rt90_5_last_s": summary.rt90_5_last_s,
-           "rt90_5_min_s": summary.rt90_5_min_s,
-           "rt90_5_median_s": np.nanmedian(rt) if np.isfinite(rt).any() else math.nan,
-           "rt90_50_first_s": first("rt90_50_s"), "rt50_5_first_s": first("rt50_5_s"),
-           "peak_force_max_n": summary.peak_force_max_n,
-           "after_activity_max_s": np.nanmax(aa) if np.isfinite(aa).any() else math.nan,
-           "n_discharges": summary.n_discharges,
-           "n_myotonic_discharges": summary.n_myotonic_discharges,
-           "n_myotonic_trials": summary.n_myotonic_trials}
-    return {k: _clean(row[k]) for k in SESSION_COLUMNS}
 
 
 def load_marker(folder):
@@ -158,17 +137,62 @@ def _start_over(folder):
                 tmp.unlink()
 
 
-def init_worker(log_level):
-    """Initializer of worker processes: Ctrl-C is the driver's to handle; log like it."""
-    import logging
-    import signal
+def input_hashes(job):
+    """SHA-256 of every file the recording is read from: recording, force, companions.
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if log_level is not None and not logging.getLogger().handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-        logger.addHandler(handler)
-        logger.setLevel(log_level)
+    Returns
+    -------
+    hashes : dict
+        ``recording``, ``force`` (None without a force file) and, for formats that read
+        companion files (:func:`~myoemg.batching._companions.companion_files`), ``companions``:
+        file name (relative to the recording's folder) -> SHA-256.
+    """
+    rec = Path(job.recording)
+    hashes = {"recording": file_sha256(rec),
+              "force": file_sha256(job.force) if job.force else None}
+    companions = companion_files(rec)
+    if companions:
+        hashes["companions"] = {os.path.relpath(p, rec.parent).replace(os.sep, "/"):
+                                file_sha256(p) for p in companions}
+    return hashes
+
+
+def _check_inputs(job):
+    for p in (job.recording, job.force):
+        if p is None:
+            continue
+        if not os.path.lexists(p):
+            raise RecordingError(f"{p} not found (it was listed when the batch started); "
+                                 "check the path.")
+        if not Path(p).is_file():
+            raise RecordingError(f"{p} is not a regular file (a folder, device, FIFO or broken "
+                                 "link); pass the recording file itself.")
+
+
+def _read(job, read_opts):
+    if job.reader == "bids" and job.force is None:
+        from ..io import read_bids
+
+        return read_bids(job.recording, **read_opts)
+    return read(job.recording, force=Path(job.force) if job.force else False, **read_opts)
+
+
+def _save(res, folder, job, done, save_opts):
+    """Write the analysis outputs and, last, the done-marker (``done``: its hashes etc.)."""
+    try:
+        paths = res.save(folder, **save_opts)
+        values = summary_values(res.summary)
+        marker = {
+            "status": "done", "software": "myoemg", "version": __version__,
+            "file": job.file, "recording": job.recording, "force": job.force,
+            "subject": _str(job.subject or values["subject"]),
+            "session": _str(job.session or values["session"]),
+            **done, "outputs": sorted(Path(p).name for p in paths.values()),
+            "session_row": session_row(values, res.trials),
+        }
+        write_text_atomic(folder / MARKER, json.dumps(marker, indent=2, default=str) + "\n")
+    except OSError as err:  # OutputError included: name the folder, say what to do
+        raise output_error(err, folder) from err
 
 
 def process(job, out, settings):
@@ -189,8 +213,9 @@ def process(job, out, settings):
     record : dict
         ``status`` ('done', 'skipped' or 'failed'), ``sha256`` (input hashes), ``seconds``,
         ``timings``, ``started_unix`` (start time, s since the epoch), ``pid``,
-        ``peak_rss_mb`` and, on failure, ``stage``, ``error`` (the exception's type) and
-        ``message``. Never raises for a bad file.
+        ``peak_rss_mb``, ``blas_threads`` and, on failure, ``stage``, ``error`` (the
+        exception's type), ``message`` and ``fatal`` (True when no output can be written any
+        more: disk full, quota, read-only). Never raises for a bad file.
     """
     t0 = time.perf_counter()
     folder = Path(out) / job.output
@@ -199,12 +224,8 @@ def process(job, out, settings):
     stage = "hash"
     try:
         with use_log_level(settings.get("log_level")):
-            for p in (job.recording, job.force):
-                if p is not None and not Path(p).is_file():
-                    raise RecordingError(f"{p} not found (it was listed when the batch "
-                                         "started); check the path.")
-            hashes = {"recording": file_sha256(job.recording),
-                      "force": file_sha256(job.force) if job.force else None}
+            _check_inputs(job)
+            hashes = input_hashes(job)
             record["sha256"] = hashes
             options = {**settings["options"], **job.options}
             fp = fingerprint(job, settings["options"])
@@ -215,46 +236,26 @@ def process(job, out, settings):
             _start_over(folder)
             stage = "options"
             read_opts, analyze_opts, save_opts = split_options(options)
-            stage = "read"
-            t = time.perf_counter()
-            if job.reader == "bids" and job.force is None:
-                from ..io import read_bids
-
-                rec = read_bids(job.recording, **read_opts)
-            else:
-                rec = read(job.recording, force=Path(job.force) if job.force else False,
-                           **read_opts)
-            record["timings"]["read_s"] = time.perf_counter() - t
-            stage = "analyze"
-            t = time.perf_counter()
+            timings = record["timings"]
+            stage, t = "read", time.perf_counter()
+            rec = _read(job, read_opts)
+            stage, timings["read_s"], t = "analyze", time.perf_counter() - t, time.perf_counter()
             res = dataclasses.replace(analyze(rec, **analyze_opts), recording=None)
             del rec
-            record["timings"]["analyze_s"] = time.perf_counter() - t
-            stage = "save"
-            t = time.perf_counter()
-            paths = res.save(folder, **save_opts)
-            meta = res.summary.metadata
-            marker = {
-                "status": "done", "software": "myoemg", "version": __version__,
-                "file": job.file, "recording": job.recording, "force": job.force,
-                "subject": _str(job.subject or meta.get("subject")),
-                "session": _str(job.session or meta.get("session")),
-                "sha256": hashes, "fingerprint": fp, "options": options,
-                "outputs": sorted(Path(p).name for p in paths.values()),
-                "session_row": session_row(res.summary, res.trials),
-            }
-            write_text_atomic(folder / MARKER,
-                              json.dumps(marker, indent=2, default=str) + "\n")
-            record["timings"]["save_s"] = time.perf_counter() - t
+            stage, timings["analyze_s"], t = "save", time.perf_counter() - t, time.perf_counter()
+            _save(res, folder, job, {"sha256": hashes, "fingerprint": fp, "options": options},
+                  save_opts)
+            timings["save_s"] = time.perf_counter() - t
             record["status"] = "done"
             return record
     except Exception as err:  # noqa: BLE001 - one bad file never stops the batch
         record.update(status="failed", stage=stage, error=type(err).__name__,
-                      message=str(err) or repr(err))
+                      message=str(err) or repr(err), fatal=is_fatal(err))
         return record
     finally:
         record["seconds"] = time.perf_counter() - t0
         record["peak_rss_mb"] = peak_rss_mb()
+        record["blas_threads"] = blas_threads()
 
 
 def _str(value):
