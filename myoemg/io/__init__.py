@@ -11,8 +11,8 @@ import importlib
 import inspect
 from pathlib import Path
 
-from ..utils import UnsupportedFormatError, logger, use_log_level
-from ._common import check_path, file_sha256
+from ..utils import UnsupportedFormatError, input_size_limit, logger, use_log_level
+from ._common import check_path, file_sha256, subject_code
 from .align import ALIGN_METHODS, Alignment, estimate_offset, pair, sibling_force_file
 from .edf import read_edf
 from .edf_write import record_duration, write_edf
@@ -96,7 +96,7 @@ def _call(reader, path, options):
 
 def read(path, force=None, *, emg=None, force_channel=None, force_unit=None,
          force_calibration=None, offset_s=None, align="start_time", keep_identifiers=False,
-         verbose=None, **format_options):
+         subject=None, max_file_bytes=None, verbose=None, **format_options):
     """Read a recording (EMG and force) from any supported file into a Recording.
 
     Parameters
@@ -128,6 +128,14 @@ def read(path, force=None, *, emg=None, force_channel=None, force_unit=None,
     keep_identifiers : bool
         Keep identifying header fields (names, birth dates, free text) in
         ``Recording.identifiers``; dropped by default.
+    subject : str | None
+        Subject code to record in ``metadata['subject']`` (letters, digits, '-', '_', '.'),
+        overriding the file's. A subject code is otherwise taken only from fields that hold
+        codes (the EDF+ patient code, the BIDS ``sub-`` label), never from free text.
+    max_file_bytes : int | None
+        Largest data file read, in bytes; default 4 GiB
+        (:data:`myoemg.utils.MAX_INPUT_BYTES`, room for a 2-hour, 8-channel, 4 kHz recording
+        in any format). Non-regular files (FIFOs, devices) are refused whatever the cap.
     verbose : bool | str | int | None
         Logging level for this call ('info' lists every conversion).
     **format_options
@@ -143,16 +151,24 @@ def read(path, force=None, *, emg=None, force_channel=None, force_unit=None,
     Raises
     ------
     RecordingError
-        Missing, empty, truncated or unreadable file (the message names it).
+        Missing, empty, truncated, unreadable or not a regular file, larger than
+        ``max_file_bytes``, or a header field that cannot be right (the message names the file
+        and the field).
     UnsupportedFormatError
         Unknown file type, or an optional package is missing (the message names the pip extra).
     ChannelError
         A named channel does not exist (with a close match), or no force where one was asked.
     """
-    with use_log_level(verbose):
-        return _read(path, force, emg=emg, force_channel=force_channel, force_unit=force_unit,
-                     force_calibration=force_calibration, offset_s=offset_s, align=align,
-                     keep_identifiers=keep_identifiers, **format_options)
+    if subject is not None and subject_code(subject) is None:
+        raise ValueError(f"subject={subject!r} is not a code (letters, digits, '-', '_', '.'; "
+                         "no blanks, at most 32 characters); pass a code, never a name.")
+    with use_log_level(verbose), input_size_limit(max_file_bytes):
+        rec = _read(path, force, emg=emg, force_channel=force_channel, force_unit=force_unit,
+                    force_calibration=force_calibration, offset_s=offset_s, align=align,
+                    keep_identifiers=keep_identifiers, **format_options)
+    if subject is not None:
+        rec.metadata["subject"] = str(subject).strip()
+    return rec
 
 
 def _read(path, force, *, emg, force_channel, force_unit, force_calibration, offset_s, align,
@@ -167,7 +183,7 @@ def _read(path, force, *, emg, force_channel, force_unit, force_calibration, off
             force if isinstance(force, str) else None), force_unit=force_unit,
             force_calibration=force_calibration, keep_identifiers=keep_identifiers,
             **format_options)
-    path = check_path(path)
+    path = check_path(path, directory_ok=True)
     reader = _reader_for(path)
     force_file = None
     if _is_force_file(force):
