@@ -47,9 +47,9 @@ def check_count(value, path, field, *, lo=0, hi=None, channel=None):
     if not isinstance(value, int):
         value = header_number(value, path, field, channel=channel, integer=True)
     if value < lo or (hi is not None and value > hi):
-        rng = f"{lo} to {hi}" if hi is not None else f"at least {lo}"
-        raise RecordingError(f"{_where(path, field, channel)} claims {value}, outside "
-                             f"{rng}; the header is damaged.")
+        rng = f"between {lo} and {hi}" if hi is not None else f"at least {lo}"
+        raise RecordingError(f"{_where(path, field, channel)} claims {value}; it must be "
+                             f"{rng}. The header is damaged.")
     return value
 
 
@@ -79,7 +79,7 @@ def check_claimed_bytes(path, what, need, have, *, data_file=None):
     """Refuse a header that claims more bytes than the file holds (before reading them)."""
     if need > have:
         target = data_file or path
-        raise RecordingError(f"{target} is truncated or its header is wrong: {what} need "
+        raise RecordingError(f"{target} is truncated or its header is wrong: {what} take "
                              f"{need} bytes, the file has {have}"
                              f"{f' (header {path})' if data_file else ''}.")
 

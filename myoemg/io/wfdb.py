@@ -19,6 +19,8 @@ import re
 import warnings
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..recording import as_utc
 from ..utils import (
     RecordingError,
@@ -185,7 +187,7 @@ def read_wfdb(path, *, emg=None, force_channel=None, force_unit=None, force_cali
             spec = specs[i]
             x = data[:, i]
             if spec.uncalibrated is not None:  # back to the digital values wfdb scaled
-                x = x * record.adc_gain[i] + record.baseline[i]
+                x = np.round(x * record.adc_gain[i] + record.baseline[i])
             raws.append(RawChannel(name or f"ch{i + 1}", x, fs, unit or "",
                                    uncalibrated=spec.uncalibrated))
         comments = list(record.comments or [])

@@ -336,5 +336,5 @@ def noise_sd(x):
     return float(np.median(np.abs(d - np.median(d))) / (0.6745 * np.sqrt(2)))
 
 
-__all__ = ["beyond", "constant_runs", "emg_snr_db", "fill_gaps", "find_clipping", "find_gaps", "is_flat",
-           "mains_fraction", "merge_runs", "noise_sd", "runs"]
+__all__ = ["beyond", "constant_runs", "emg_snr_db", "fill_gaps", "find_clipping", "find_gaps",
+           "is_flat", "mains_fraction", "merge_runs", "noise_sd", "runs"]

@@ -33,8 +33,8 @@ MAX_HEADER_BYTES = 64 * 1024**2
 _LIMIT = contextvars.ContextVar("myoemg_max_input_bytes", default=MAX_INPUT_BYTES)
 
 _KINDS = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a named pipe (FIFO)",
-          stat.S_IFCHR: "a character device (like /dev/zero or /dev/urandom)",
-          stat.S_IFBLK: "a block device (a disk)", stat.S_IFSOCK: "a socket"}
+          stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device (a disk)",
+          stat.S_IFSOCK: "a socket"}
 
 
 @contextlib.contextmanager
