@@ -43,6 +43,9 @@ from pathlib import Path
 import numpy as np
 
 FORMATS = ("edf", "bdf", "brainvision", "wav", "csv_force", "csv_recording", "wfdb", "fif")
+#: Formats fuzzed from a real public file of ../shared/data (when present): nothing writes them.
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+EXTRA_FORMATS = {"spike2": "spike2py/biomech0deg.smr", "biopac": "bioread/r42_test.acq"}
 EXTREMES = ["0", "-1", "1", "nan", "inf", "-inf", "1e300", "-1e300", "1e-300", "1e30", "1e-30",
             "99999999", "-99999999", "2147483647", "-2147483648", "4294967295", " ", "", "x",
             "0.0000001", "1e6", "65536"]
@@ -108,8 +111,14 @@ def make_base(fmt, folder):
     """Write a valid file of ``fmt`` into ``folder``; return the path to read."""
     from myoemg.io import write_edf, write_force_csv
 
-    rec = _session()
     folder.mkdir(parents=True, exist_ok=True)
+    if fmt in EXTRA_FORMATS:
+        source = SHARED / EXTRA_FORMATS[fmt]
+        if not source.is_file():
+            raise FileNotFoundError(f"{source} is needed to fuzz {fmt}")
+        shutil.copyfile(source, folder / source.name)
+        return folder / source.name
+    rec = _session()
     if fmt in ("edf", "bdf"):
         return write_edf(rec, folder / f"rec.{fmt}")
     if fmt == "brainvision":
@@ -282,9 +291,13 @@ def mutate(fmt, base, out_dir, rng):
     is_text = victim.suffix in (".vhdr", ".vmrk", ".hea", ".csv")
     field = _text_field if is_text else FIELD_MUTATOR.get(fmt)
     ops = list(GENERIC) + ([field] * 3 if field else [])
-    op = ops[int(rng.integers(0, len(ops)))]
-    victim.write_bytes(bytes(op(rng, data)))
-    return out_dir / base.name, f"{op.__name__.strip('_')} on {victim.name}"
+    chosen = [ops[int(rng.integers(0, len(ops)))]
+              for _ in range(1 if rng.random() < 0.7 else int(rng.integers(2, 4)))]
+    for op in chosen:  # one mutation, or a few stacked
+        data = op(rng, data)
+    victim.write_bytes(bytes(data))
+    names = "+".join(op.__name__.strip("_") for op in chosen)
+    return out_dir / base.name, f"{names} on {victim.name}"
 
 
 # -- the worker (runs in the jail) ------------------------------------------------------------

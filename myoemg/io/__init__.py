@@ -14,6 +14,7 @@ from pathlib import Path
 from ..utils import UnsupportedFormatError, input_size_limit, logger, use_log_level
 from ._common import check_path, file_sha256, subject_code
 from .align import ALIGN_METHODS, Alignment, estimate_offset, pair, sibling_force_file
+from .companions import input_files
 from .edf import read_edf
 from .edf_write import record_duration, write_edf
 from .force_csv import read_force_csv, write_force_csv
@@ -232,5 +233,5 @@ __all__ = [
     "read", "write_edf", "write_force_csv", "read_edf", "read_text", "read_force_csv",
     "read_brainvision", "read_fif", "read_wfdb", "read_spike2", "read_biopac", "read_wav",
     "read_bids", "read_raw", "pair", "estimate_offset", "Alignment", "sibling_force_file",
-    "supported_formats", "record_duration", "file_sha256",
+    "supported_formats", "record_duration", "file_sha256", "input_files",
 ]

@@ -11,8 +11,31 @@ from __future__ import annotations
 import numpy as np
 
 from ..recording import as_utc
-from ..utils import RecordingError, soft_import
-from ._common import RawChannel, build_recording, check_path, make_events, reading
+from ..utils import RecordingError, check_input_file, input_limit, soft_import
+from ._common import RawChannel, build_recording, make_events, reading
+from ._limits import check_claimed_bytes, check_rate
+
+
+def check_headers(bioread, path, size):
+    """Check what the headers claim before bioread allocates every channel's samples.
+
+    Uncompressed data must fit in the file; compressed data, once inflated, within the read
+    cap. Rates (the file's, divided per channel) must be plausible.
+    """
+    head = bioread.read_headers(str(path))
+    fs = check_rate(head.samples_per_second, path, "samples per second")
+    total = 0
+    for ch in head.channels:
+        divider = int(getattr(ch, "frequency_divider", 1) or 0)
+        if divider < 1:
+            raise RecordingError(f"{path}: the header field 'frequency divider' of channel "
+                                 f"{ch.name!r} is {divider}; the header is damaged.")
+        check_rate(fs / divider, path, "samples per second", channel=ch.name)
+        total += int(ch.point_count) * int(ch.dtype.itemsize)
+    if head.is_compressed:
+        check_claimed_bytes(path, "its channels once decompressed", total, input_limit())
+    else:
+        check_claimed_bytes(path, f"the samples of {len(head.channels)} channels", total, size)
 
 
 def read_biopac(path, *, emg=None, force_channel=None, force_unit=None, force_calibration=None,
@@ -31,8 +54,9 @@ def read_biopac(path, *, emg=None, force_channel=None, force_unit=None, force_ca
     Recording
     """
     bioread = soft_import("bioread", "reading Biopac AcqKnowledge files", extra="bioread")
-    path = check_path(path)
+    path, size = check_input_file(path)
     with reading(path, "Biopac AcqKnowledge"):
+        check_headers(bioread, path, size)
         data = bioread.read_file(str(path))
         raws = []
         for ch in data.channels:
