@@ -429,6 +429,8 @@ class Jail:
             self.proc.wait()
             answer["returncode"] = self.proc.returncode
             self.proc = None
+        elif "memory" in (answer.get("outcome"), answer.get("analyze")):
+            self.stop()  # a fresh worker: no failure should cascade into the next mutants
         return answer
 
 

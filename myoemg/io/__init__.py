@@ -3,6 +3,11 @@
 One module per format; :func:`read` picks the reader from the file name, pairs a separate force
 file, decides channel roles and converts units to SI (EMG volts, force newtons), logging each
 conversion. Writers: :func:`write_edf` (EDF+/BDF+) and :func:`write_force_csv`.
+
+Every input goes through one guard (:func:`myoemg.utils.check_input_file`: regular files only,
+a size cap), and every reader checks the header fields that size its arrays or set its rates
+before any library allocates from them (:mod:`myoemg.io._limits`), so a damaged file gives a
+RecordingError naming the file and the field. :func:`input_files` lists every file a read opens.
 """
 
 from __future__ import annotations
@@ -11,7 +16,13 @@ import importlib
 import inspect
 from pathlib import Path
 
-from ..utils import UnsupportedFormatError, input_size_limit, logger, use_log_level
+from ..utils import (
+    RecordingError,
+    UnsupportedFormatError,
+    input_size_limit,
+    logger,
+    use_log_level,
+)
 from ._common import check_path, file_sha256, subject_code
 from .align import ALIGN_METHODS, Alignment, estimate_offset, pair, sibling_force_file
 from .companions import input_files
@@ -56,6 +67,10 @@ def supported_formats():
 def _reader_for(path):
     p = Path(path)
     if p.is_dir():
+        if _suffix(p) in READERS:
+            raise RecordingError(f"{p} is a folder, not a recording file "
+                                 f"({READERS[_suffix(p)][3]}); pass the file itself (a folder "
+                                 "is read only as a BIDS dataset).")
         return importlib.import_module(".bids", __name__).read_bids
     suffix = _suffix(p)
     if (suffix in (".edf", ".bdf") and p.name.lower().endswith(f"_emg{suffix}")

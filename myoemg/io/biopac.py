@@ -8,6 +8,9 @@ recording segments) become events; their free text is kept as the event descript
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+
 import numpy as np
 
 from ..recording import as_utc
@@ -16,13 +19,43 @@ from ._common import RawChannel, build_recording, make_events, reading
 from ._limits import check_claimed_bytes, check_rate
 
 
+@contextlib.contextmanager
+def _header_counts_bounded(bioread, path, size):
+    """Within this block, bioread refuses to read more headers than the file can hold.
+
+    bioread reads as many channel, marker or metadata headers as a count in the file says,
+    building each one; a damaged count (2³¹ markers) would exhaust memory and time. Every
+    header takes at least its structure's length, so the count is checked against the bytes
+    left after the first one.
+    """
+    reader_cls = importlib.import_module(f"{bioread.__name__}.header_reader").HeaderReader
+    original = reader_cls.multi_headers
+
+    def multi_headers(self, num, start_offset, h_class):
+        one = h_class.for_revision(self.file_revision, self.byte_order_char,
+                                   encoding=self.encoding)
+        if num < 0 or start_offset + num * max(1, one.struct_length) > size:
+            raise RecordingError(f"{path}: a header claims {num} {h_class.__name__} records "
+                                 f"of {one.struct_length} bytes from byte {start_offset}, more "
+                                 f"than the file's {size} bytes hold; it is damaged.")
+        return original(self, num, start_offset, h_class)
+
+    reader_cls.multi_headers = multi_headers
+    try:
+        yield
+    finally:
+        reader_cls.multi_headers = original
+
+
 def check_headers(bioread, path, size):
     """Check what the headers claim before bioread allocates every channel's samples.
 
-    Uncompressed data must fit in the file; compressed data, once inflated, within the read
-    cap. Rates (the file's, divided per channel) must be plausible.
+    Header counts must fit in the file (:func:`_header_counts_bounded`); uncompressed data
+    must fit in the file; compressed data, once inflated, within the read cap. Rates (the
+    file's, divided per channel) must be plausible.
     """
-    head = bioread.read_headers(str(path))
+    with _header_counts_bounded(bioread, path, size):
+        head = bioread.read_headers(str(path))
     fs = check_rate(head.samples_per_second, path, "samples per second")
     total = 0
     for ch in head.channels:
@@ -57,7 +90,8 @@ def read_biopac(path, *, emg=None, force_channel=None, force_unit=None, force_ca
     path, size = check_input_file(path)
     with reading(path, "Biopac AcqKnowledge"):
         check_headers(bioread, path, size)
-        data = bioread.read_file(str(path))
+        with _header_counts_bounded(bioread, path, size):
+            data = bioread.read_file(str(path))
         raws = []
         for ch in data.channels:
             x = np.asarray(ch.data, dtype=float)

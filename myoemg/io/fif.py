@@ -138,6 +138,7 @@ def read_fif(path, *, emg=None, force_channel=None, force_unit=None, force_calib
                                  "evoked files hold no continuous recording.") from None
         if raw.n_times == 0:
             raise RecordingError(f"{path} holds no samples.")
-    return read_raw(raw, emg=emg, force_channel=force_channel, force_unit=force_unit,
-                    force_calibration=force_calibration, emg_calibration=emg_calibration,
-                    keep_identifiers=keep_identifiers, source=str(path))
+        # inside the guard: MNE's channel accessors raise on damaged channel infos
+        return read_raw(raw, emg=emg, force_channel=force_channel, force_unit=force_unit,
+                        force_calibration=force_calibration, emg_calibration=emg_calibration,
+                        keep_identifiers=keep_identifiers, source=str(path))

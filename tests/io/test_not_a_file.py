@@ -33,7 +33,7 @@ NOT_FILES = {
     "link to /dev/zero": lambda d: _link(d / "zero.edf", "/dev/zero"),
     "link to /dev/urandom": lambda d: _link(d / "random.bdf", "/dev/urandom"),
     "/dev/zero as csv": lambda d: _link(d / "zero.csv", "/dev/zero"),
-    "folder named .edf": lambda d: (d / "folder.edf").mkdir() or d / "folder.edf",
+    "folder named .edf": lambda d: (d / "rec.edf").mkdir() or d / "rec.edf",
     "link loop": lambda d: _link(d / "loop.edf", d / "loop.edf"),
     "dangling link": lambda d: _link(d / "dangling.wav", d / "nowhere.wav"),
 }
@@ -59,7 +59,8 @@ def test_not_a_regular_file_is_refused(tmp_path, capsys, case):
         myoemg.read(path)
     msg = str(err.value)
     assert path.name in msg
-    assert any(w in msg for w in ("not a recording file", "loop", "does not exist", "folder"))
+    assert any(w in msg for w in ("not a recording file", "loop of symbolic links",
+                                  "does not exist"))
     for command in (["info", path], ["analyze", path, "--out", tmp_path / "out"]):
         code, out, errtext = run_cli(capsys, *command)
         assert code == 2 and path.name in errtext and "Traceback" not in errtext
