@@ -362,11 +362,16 @@ def worker(mem_mb):
     import myoemg.pipeline  # noqa: F401
 
     logging.getLogger("myoemg").setLevel(logging.CRITICAL)
+    import pandas as pd
+
+    pd.Series(["warm"] * 3).str.upper()  # allocators that reserve address space on first use
     vm = _vm_bytes()
     limit = vm + mem_mb * 1024**2
     resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
-    out = sys.stdout
-    sys.stdout = sys.stderr  # stray prints must not break the protocol
+    # The protocol gets its own descriptor; fd 1 (stray prints, C libraries) goes to stderr.
+    out = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
     out.write(json.dumps({"ready": True, "vm_mb": vm // 2**20, "limit_mb": limit // 2**20})
               + "\n")
     out.flush()
@@ -392,7 +397,8 @@ class Jail:
 
     def start(self):
         env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-               "MKL_NUM_THREADS": "1", "PYTHONWARNINGS": "ignore"}
+               "MKL_NUM_THREADS": "1", "PYTHONWARNINGS": "ignore",
+               "ARROW_DEFAULT_MEMORY_POOL": "system"}  # no arena reserved past the limit
         self.proc = subprocess.Popen(
             [sys.executable, __file__, "--worker", "--mem-mb", str(self.mem_mb)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -407,8 +413,12 @@ class Jail:
         if not ready:
             return None
         line = self.proc.stdout.readline()
-        return json.loads(line) if line else {"outcome": "crash",
-                                               "returncode": self.proc.poll()}
+        if not line:
+            return {"outcome": "crash", "returncode": self.proc.poll()}
+        try:
+            return json.loads(line)
+        except ValueError:
+            return {"outcome": "crash", "message": f"unreadable answer {line[:200]!r}"}
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
