@@ -160,7 +160,11 @@ def load_edf(path, *, header_encoding="latin-1"):
             edf = reader(path, header_encoding=header_encoding)
         for w in caught:
             text = str(w.message)
-            if re.search(r"truncat|incomplete|but file contains", text, re.I):
+            if re.search(r"but file contains", text, re.I):  # more records than declared
+                raise RecordingError(f"{path} holds more data than its header declares "
+                                     f"({text.split(' Updating')[0]}); refusing to guess which "
+                                     "is right. Re-export the file.")
+            if re.search(r"truncat|incomplete", text, re.I):
                 raise RecordingError(f"{path} is truncated or damaged: {text} Refusing a "
                                      "partial read; re-export the file.")
             if "uncalibrated signal" not in text:  # said by our own note instead

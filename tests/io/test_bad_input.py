@@ -223,3 +223,31 @@ def test_cli_usage_error_is_64_and_bugs_are_70(capsys, monkeypatch, tmp_path, co
     code, _, err = run_cli(capsys, "analyze", corpus / "good.edf", "--out", tmp_path / "o")
     assert code == 70 and "bug in myoemg" in err and "ZeroDivisionError" in err
     assert "Traceback" not in err
+
+
+def test_library_warnings_go_to_the_log_not_to_stderr(tmp_path, caplog):
+    import struct
+    import warnings
+
+    from ._bad_files import write_wav
+
+    path = write_wav(tmp_path / "rec.wav", 4000)
+    raw = bytearray(path.read_bytes())
+    raw[4:8] = struct.pack("<I", struct.unpack("<I", raw[4:8])[0] + 4)  # RIFF size 4 too big
+    path.write_bytes(bytes(raw))
+    with warnings.catch_warnings(record=True) as caught, caplog.at_level("WARNING", "myoemg"):
+        warnings.simplefilter("always")
+        rec = myoemg.read(path)
+    assert not caught, [str(w.message) for w in caught]
+    assert "rec.wav" in caplog.text and "tolerated" in caplog.text
+    assert rec["EMG"].n_times == 8000
+
+
+def test_edf_with_more_records_than_declared_is_refused_as_such(tmp_path):
+    path = write_edf(session(n_trials=2), tmp_path / "rec.edf")
+    raw = path.read_bytes()
+    n_header, n_records = int(raw[184:192]), int(raw[236:244])
+    record = (len(raw) - n_header) // n_records
+    path.write_bytes(raw + raw[n_header:n_header + record])
+    with pytest.raises(RecordingError, match="rec.edf holds more data than its header"):
+        myoemg.read(path)
