@@ -226,14 +226,13 @@ def parse_table(path, *, fs=None, unit=None, time_column=None):
             f"(columns are {list(df.columns)[:20]}).")
     header_unit = header.get("units") or header.get("unit")
     raws = []
-    for col in list(df.columns):
-        column = df.pop(col)  # one column in memory twice at most, not the table
-        values = pd.to_numeric(column, errors="coerce")
-        bad = values.isna() & column.notna()
+    for col in df.columns:
+        values = pd.to_numeric(df[col], errors="coerce")
+        bad = values.isna() & df[col].notna()
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0])
             raise RecordingError(f"column {col!r} of {path} holds a non-number "
-                                 f"({column.iloc[row]!r}) at line {table.file_line(row)} "
+                                 f"({df[col].iloc[row]!r}) at line {table.file_line(row)} "
                                  f"(data row {row + 1}).")
         name, col_unit = split_unit(col)
         u = unit if unit is not None else (col_unit or header_unit or "")
