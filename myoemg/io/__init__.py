@@ -3,6 +3,11 @@
 One module per format; :func:`read` picks the reader from the file name, pairs a separate force
 file, decides channel roles and converts units to SI (EMG volts, force newtons), logging each
 conversion. Writers: :func:`write_edf` (EDF+/BDF+) and :func:`write_force_csv`.
+
+Every input goes through one guard (:func:`myoemg.utils.check_input_file`: regular files only,
+a size cap), and every reader checks the header fields that size its arrays or set its rates
+before any library allocates from them (:mod:`myoemg.io._limits`), so a damaged file gives a
+RecordingError naming the file and the field. :func:`input_files` lists every file a read opens.
 """
 
 from __future__ import annotations
@@ -11,9 +16,16 @@ import importlib
 import inspect
 from pathlib import Path
 
-from ..utils import UnsupportedFormatError, logger, use_log_level
-from ._common import check_path, file_sha256
+from ..utils import (
+    RecordingError,
+    UnsupportedFormatError,
+    input_size_limit,
+    logger,
+    use_log_level,
+)
+from ._common import check_path, file_sha256, subject_code
 from .align import ALIGN_METHODS, Alignment, estimate_offset, pair, sibling_force_file
+from .companions import input_files
 from .edf import read_edf
 from .edf_write import record_duration, write_edf
 from .force_csv import read_force_csv, write_force_csv
@@ -56,6 +68,10 @@ def supported_formats():
 def _reader_for(path):
     p = Path(path)
     if p.is_dir():
+        if _suffix(p) in READERS:
+            raise RecordingError(f"{p} is a folder, not a recording file "
+                                 f"({READERS[_suffix(p)][3]}); pass the file itself (a folder "
+                                 "is read only as a BIDS dataset).")
         return importlib.import_module(".bids", __name__).read_bids
     suffix = _suffix(p)
     if (suffix in (".edf", ".bdf") and p.name.lower().endswith(f"_emg{suffix}")
@@ -97,7 +113,7 @@ def _call(reader, path, options):
 
 def read(path, force=None, *, emg=None, force_channel=None, force_unit=None,
          force_calibration=None, offset_s=None, align="start_time", keep_identifiers=False,
-         verbose=None, **format_options):
+         subject=None, max_file_bytes=None, verbose=None, **format_options):
     """Read a recording (EMG and force) from any supported file into a Recording.
 
     Parameters
@@ -129,6 +145,14 @@ def read(path, force=None, *, emg=None, force_channel=None, force_unit=None,
     keep_identifiers : bool
         Keep identifying header fields (names, birth dates, free text) in
         ``Recording.identifiers``; dropped by default.
+    subject : str | None
+        Subject code to record in ``metadata['subject']`` (letters, digits, '-', '_', '.'),
+        overriding the file's. A subject code is otherwise taken only from fields that hold
+        codes (the EDF+ patient code, the BIDS ``sub-`` label), never from free text.
+    max_file_bytes : int | None
+        Largest data file read, in bytes; default 4 GiB
+        (:data:`myoemg.utils.MAX_INPUT_BYTES`, room for a 2-hour, 8-channel, 4 kHz recording
+        in any format). Non-regular files (FIFOs, devices) are refused whatever the cap.
     verbose : bool | str | int | None
         Logging level for this call ('info' lists every conversion).
     **format_options
@@ -144,16 +168,24 @@ def read(path, force=None, *, emg=None, force_channel=None, force_unit=None,
     Raises
     ------
     RecordingError
-        Missing, empty, truncated or unreadable file (the message names it).
+        Missing, empty, truncated, unreadable or not a regular file, larger than
+        ``max_file_bytes``, or a header field that cannot be right (the message names the file
+        and the field).
     UnsupportedFormatError
         Unknown file type, or an optional package is missing (the message names the pip extra).
     ChannelError
         A named channel does not exist (with a close match), or no force where one was asked.
     """
-    with use_log_level(verbose):
-        return _read(path, force, emg=emg, force_channel=force_channel, force_unit=force_unit,
-                     force_calibration=force_calibration, offset_s=offset_s, align=align,
-                     keep_identifiers=keep_identifiers, **format_options)
+    if subject is not None and subject_code(subject) is None:
+        raise ValueError(f"subject={subject!r} is not a code (letters, digits, '-', '_', '.'; "
+                         "no blanks, at most 32 characters); pass a code, never a name.")
+    with use_log_level(verbose), input_size_limit(max_file_bytes):
+        rec = _read(path, force, emg=emg, force_channel=force_channel, force_unit=force_unit,
+                    force_calibration=force_calibration, offset_s=offset_s, align=align,
+                    keep_identifiers=keep_identifiers, **format_options)
+    if subject is not None:
+        rec.metadata["subject"] = str(subject).strip()
+    return rec
 
 
 def _read(path, force, *, emg, force_channel, force_unit, force_calibration, offset_s, align,
@@ -168,7 +200,7 @@ def _read(path, force, *, emg, force_channel, force_unit, force_calibration, off
             force if isinstance(force, str) else None), force_unit=force_unit,
             force_calibration=force_calibration, keep_identifiers=keep_identifiers,
             **format_options)
-    path = check_path(path)
+    path = check_path(path, directory_ok=True)
     reader = _reader_for(path)
     force_file = None
     if _is_force_file(force):
@@ -218,5 +250,5 @@ __all__ = [
     "read_brainvision", "read_fif", "read_wfdb", "read_spike2", "read_biopac", "read_wav",
     "read_matlab",
     "read_bids", "read_raw", "pair", "estimate_offset", "Alignment", "sibling_force_file",
-    "supported_formats", "record_duration", "file_sha256",
+    "supported_formats", "record_duration", "file_sha256", "input_files",
 ]

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
+import re
+import warnings
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -22,12 +24,16 @@ from ..utils import (
     UNCALIBRATED_UNITS,
     MyoemgError,
     RecordingError,
+    UnitError,
+    check_input_file,
     convert_to_si,
     logger,
+    summarise_names,
 )
+from ._limits import check_electrode, check_rate
 
 __all__ = ["UNCALIBRATED_UNITS", "RawChannel", "build_recording", "check_path", "file_sha256",
-           "make_events", "reading", "unique_names"]
+           "header_facts", "make_events", "reading", "subject_code", "unique_names"]
 
 
 @dataclass
@@ -53,6 +59,10 @@ class RawChannel:
     source_unit : str | None
         The unit the file wrote, when a library already converted ``data`` (MNE gives volts
         for 'µV' channels); None when ``unit`` is what the file wrote.
+    uncalibrated : str | None
+        Why the header's calibration cannot be used (EDF physical minimum equal to its maximum,
+        WFDB gain 0, ...); ``data`` then holds the digital values, which stay in arbitrary
+        units whatever ``unit`` says. None for a calibrated channel.
     """
 
     name: str
@@ -63,35 +73,52 @@ class RawChannel:
     kind: str | None = None
     hint: str = ""
     source_unit: str | None = None
+    uncalibrated: str | None = None
 
 
-def check_path(path, what="recording"):
-    """Return ``path`` as a :class:`Path` after checking it exists and is not empty."""
-    if isinstance(path, (str, Path)):
-        p = Path(path).expanduser()
-    else:
-        raise TypeError(f"path must be a str or pathlib.Path, got {type(path).__name__}.")
-    if not p.exists():
-        raise RecordingError(f"{what} file {str(p)!r} not found; check the path "
-                             f"(working folder: {Path.cwd()}).")
-    if p.is_file() and p.stat().st_size == 0:
-        raise RecordingError(f"{p} is empty (0 bytes); it holds no recording.")
-    return p
+def check_path(path, what="recording", *, directory_ok=False):
+    """Return ``path`` as a :class:`Path` after the guarded-input checks.
+
+    A regular, non-empty file below the size cap (see :func:`myoemg.utils.check_input_file`);
+    a folder only when ``directory_ok``.
+    """
+    return check_input_file(path, what, directory_ok=directory_ok)[0]
+
+
+#: Longest library message quoted in a RecordingError, in characters.
+_MAX_QUOTED = 300
 
 
 @contextlib.contextmanager
 def reading(path, fmt):
-    """Turn any unexpected exception raised while parsing ``path`` into a RecordingError."""
-    try:
-        yield
-    except MyoemgError:
-        raise
-    except MemoryError:
-        raise
-    except Exception as err:  # noqa: BLE001 - third-party parsers raise anything
-        raise RecordingError(
-            f"cannot read {path} as {fmt}: {type(err).__name__}: {err}. The file may be "
-            "truncated, damaged or not a " + fmt + " file.") from err
+    """Parse ``path`` with warnings logged and any unexpected exception as a RecordingError.
+
+    Library warnings go to the log, naming the file (deprecations at debug level), never to
+    stderr. A ``MemoryError`` becomes a RecordingError saying so (headers are checked before
+    reading, so it means the machine is short of memory for this file).
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield
+        except MyoemgError:
+            raise
+        except MemoryError as err:
+            raise RecordingError(f"not enough memory to read {path} as {fmt}; close other "
+                                 "programs or read a shorter file.") from err
+        except RecursionError as err:
+            raise RecordingError(f"cannot read {path} as {fmt}: its structure nests too "
+                                 "deeply; the file is damaged.") from err
+        except Exception as err:  # noqa: BLE001 - third-party parsers raise anything
+            text = str(err)
+            text = text if len(text) <= _MAX_QUOTED else text[:_MAX_QUOTED] + " …"
+            raise RecordingError(
+                f"cannot read {path} as {fmt}: {type(err).__name__}: {text}. The file may be "
+                "truncated, damaged or not a " + fmt + " file.") from err
+        finally:
+            for w in caught:
+                minor = issubclass(w.category, (DeprecationWarning, FutureWarning))
+                (logger.debug if minor else logger.warning)("%s: %s", path, w.message)
 
 
 def file_sha256(path):
@@ -153,6 +180,8 @@ def build_recording(path, raws, *, start_time=None, events=None, metadata=None,
     start_time, events, metadata, identifiers, keep_identifiers, notes, source
         Header facts; ``identifiers`` are dropped unless ``keep_identifiers``; ``notes`` are
         added to the conversions; ``source`` replaces the path in ``Recording.source``.
+        ``metadata['subject']`` must be a code (see :func:`subject_code`); other text goes to
+        the identifiers.
     """
     source = str(path) if source is None else source
     raws = [r for r in raws if r is not None]
@@ -164,13 +193,13 @@ def build_recording(path, raws, *, start_time=None, events=None, metadata=None,
         if n == 0:
             raise RecordingError(f"channel {r.name!r} of {source} holds no samples; the file "
                                  "may be truncated.")
+        check_rate(r.fs, source, "sampling rate", channel=r.name)
     roles = assign_roles(raws, emg=emg, force=force_channel, source=source)
     channels, conversions = [], list(notes)
     for raw, kind in zip(raws, roles.kinds, strict=True):
-        data, unit, note = convert_to_si(raw.data, raw.unit, kind, name=raw.name, source=source,
-                                         force_unit=force_unit,
-                                         force_calibration=force_calibration,
-                                         emg_calibration=emg_calibration)
+        data, unit, note = _to_si(raw, kind, source, force_unit=force_unit,
+                                  force_calibration=force_calibration,
+                                  emg_calibration=emg_calibration)
         if note:
             conversions.append(note)
             if "uncalibrated" not in note:
@@ -188,16 +217,70 @@ def build_recording(path, raws, *, start_time=None, events=None, metadata=None,
                                 source_unit=raw.source_unit or raw.unit))
     for msg in roles.set_aside.values():
         logger.info("%s: %s", source, msg)
-    meta = {k: v for k, v in (metadata or {}).items()
-            if v not in (None, "") and (k in METADATA_KEYS or k == "device_model")}
-    ident = {k: v for k, v in (identifiers or {}).items() if v not in (None, "", "X")}
-    if ident and not keep_identifiers:
-        logger.info("%s: dropped identifying header fields %s (keep_identifiers=False)",
-                    source, sorted(ident))
-        ident = {}
+    meta, ident = header_facts(metadata, identifiers, source, keep_identifiers)
     rec = Recording(channels, start_time=start_time, events=events, metadata=meta,
                     identifiers=ident, source=source, conversions=conversions,
                     set_aside=roles.set_aside)
     logger.info("Read %s: %s", source,
-                ", ".join(f"{c.name!r} {c.kind} {c.fs:g} Hz {c.unit}" for c in channels))
+                ", ".join(f"{c.name!r} {c.kind} {c.fs:g} Hz {c.unit}" for c in channels[:20])
+                + (f", ... ({len(channels)} channels)" if len(channels) > 20 else ""))
     return rec
+
+
+def _to_si(raw, kind, source, *, force_unit, force_calibration, emg_calibration):
+    """(data, unit, note) of one channel; uncalibrated digital values never become V or N."""
+    if raw.uncalibrated is None:
+        return convert_to_si(raw.data, raw.unit, kind, name=raw.name, source=source,
+                             force_unit=force_unit, force_calibration=force_calibration,
+                             emg_calibration=emg_calibration)
+    if kind == "force" and force_unit is not None:
+        raise UnitError(f"force channel {raw.name!r} of {source} holds uncalibrated digital "
+                        f"values ({raw.uncalibrated}); force_unit cannot calibrate them. Pass "
+                        "force_calibration=<newtons per count>.")
+    data, unit, note = convert_to_si(raw.data, "counts", kind, name=raw.name, source=source,
+                                     force_calibration=force_calibration,
+                                     emg_calibration=emg_calibration)
+    if unit == "a.u.":
+        note = (f"{raw.name}: {raw.uncalibrated}; kept as digital values, uncalibrated (a.u.), "
+                f"not {raw.unit or 'a physical unit'}")
+        logger.warning("%s: %s.", source, note)
+    return data, unit, note
+
+
+#: A subject code: letters, digits, '-', '_' or '.', no blanks, at most 32 characters (ours:
+#: BIDS labels are alphanumeric; EDF+ codes have no blanks). Free text such as
+#: "Firstname Lastname" is not a code.
+_SUBJECT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}$")
+
+
+def subject_code(value):
+    """``value`` when it looks like a subject code (see :data:`_SUBJECT_CODE`), else None."""
+    text = str(value).strip() if value is not None else ""
+    return text if _SUBJECT_CODE.match(text) else None
+
+
+def header_facts(metadata, identifiers, source, keep_identifiers):
+    """(metadata, identifiers) as a Recording keeps them, from what a reader found.
+
+    Metadata keys other than :data:`METADATA_KEYS` are dropped; ``subject`` must be a code (free
+    text moves to the identifiers); ``electrode`` must say surface or needle (else a
+    RecordingError naming the file and the field); a temperature must be a finite number.
+    Identifiers are dropped unless ``keep_identifiers``.
+    """
+    meta = {k: v for k, v in (metadata or {}).items()
+            if v not in (None, "") and (k in METADATA_KEYS or k == "device_model")}
+    ident = {k: v for k, v in (identifiers or {}).items() if v not in (None, "", "X")}
+    if "subject" in meta and subject_code(meta["subject"]) is None:
+        ident["subject_text"] = str(meta.pop("subject"))
+        logger.info("%s: the subject field is free text, not a code; kept out of the "
+                    "metadata (set recording.metadata['subject'] to a code).", source)
+    if "electrode" in meta:
+        meta["electrode"] = check_electrode(meta["electrode"], source)
+    temp = meta.get("temperature_c")
+    if isinstance(temp, float) and not math.isfinite(temp):
+        del meta["temperature_c"]
+    if ident and not keep_identifiers:
+        logger.info("%s: dropped identifying header fields %s (keep_identifiers=False)",
+                    source, summarise_names(sorted(ident)))
+        ident = {}
+    return meta, ident

@@ -28,7 +28,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..utils import ChannelError, RecordingError, logger
+from ..utils import (
+    ChannelError,
+    RecordingError,
+    check_input_file,
+    logger,
+    read_input_bytes,
+    summarise_names,
+)
 from ._common import build_recording, check_path, make_events, reading
 from .edf import load_edf
 
@@ -97,7 +104,7 @@ def read_bids(path, *, subject=None, session=None, task=None, acquisition=None, 
     -------
     Recording
     """
-    path = check_path(path)
+    path = check_path(path, directory_ok=True)
     if path.is_dir():
         files = find_emg_files(path, subject=subject, session=session, task=task,
                                acquisition=acquisition, run=run)
@@ -105,62 +112,108 @@ def read_bids(path, *, subject=None, session=None, task=None, acquisition=None, 
             raise RecordingError(f"no BIDS-EMG recording (sub-*/[ses-*/]emg/*_emg.edf|bdf) "
                                  f"matches in {path}.")
         if len(files) > 1:
-            listed = ", ".join(str(f.relative_to(path)) for f in files[:10])
-            raise RecordingError(f"{path} holds {len(files)} BIDS-EMG recordings ({listed}"
-                                 f"{', ...' if len(files) > 10 else ''}); pick one with "
-                                 "subject=, session=, task=, run= or pass the file itself.")
-        path = files[0]
+            listed = summarise_names([str(f.relative_to(path)) for f in files])
+            raise RecordingError(f"{path} holds {len(files)} BIDS-EMG recordings ({listed}); "
+                                 "pick one with subject=, session=, task=, run= or pass the "
+                                 "file itself.")
+        path = check_path(files[0])
     with reading(path, "BIDS-EMG"):
         raws, start, events, meta, ident = load_edf(path)
-        ents = _entities(path.name)
-        meta = {**meta, "subject": ents.get("sub"), "session": ents.get("ses")}
-        chan_file = _sidecar(path, "channels.tsv")
-        if chan_file is not None:
-            table = pd.read_csv(chan_file, sep="\t", dtype=str, keep_default_na=False)
-            _apply_channels(raws, table, chan_file, path)
-            muscles = table.get("target_muscle")
-            if muscles is not None:
-                emg_rows = table[table["type"].str.upper() == "EMG"] if "type" in table else table
-                first = [m for m in emg_rows.get("target_muscle", []) if m not in ("", "n/a")]
-                if first:
-                    meta["muscle"] = first[0]
-        else:
-            logger.warning("%s: no channels.tsv sidecar found; roles from labels and units.",
-                           path)
-        json_file = _sidecar(path, "emg.json")
-        if json_file is not None:
-            sidecar = json.loads(json_file.read_text(encoding="utf-8"))
-            device = " ".join(str(sidecar[k]) for k in ("Manufacturer", "ManufacturersModelName")
-                              if sidecar.get(k) not in (None, "", "n/a"))
-            if device:
-                meta["device"] = device
-            text = " ".join(str(v) for v in sidecar.values() if isinstance(v, str)).lower()
-            if re.search(r"needle|intramuscular|concentric", text):
-                meta["electrode"] = "needle"
-            elif "surface" in text:
-                meta["electrode"] = "surface"
-        events_file = _sidecar(path, "events.tsv")
-        if events_file is not None:
-            ev = pd.read_csv(events_file, sep="\t", keep_default_na=False, na_values=["n/a"])
-            label = next((c for c in ("trial_type", "value", "event_type") if c in ev), None)
-            events = make_events(ev["onset"].to_numpy(float),
-                                 ev["duration"].to_numpy(float) if "duration" in ev else None,
-                                 ev[label].astype(str).tolist() if label else None)
+    ents = _entities(path.name)
+    meta = {**meta, "subject": ents.get("sub"), "session": ents.get("ses")}
+    chan_file = _sidecar(path, "channels.tsv")
+    if chan_file is not None:
+        table = _read_tsv(chan_file, dtype=str, keep_default_na=False)
+        _apply_channels(raws, table, chan_file, path)
+        if "target_muscle" in table:
+            emg_rows = table[table["type"].str.upper() == "EMG"] if "type" in table else table
+            first = [m for m in emg_rows["target_muscle"] if m not in ("", "n/a")]
+            if first:
+                meta["muscle"] = first[0]
+    else:
+        logger.warning("%s: no channels.tsv sidecar found; roles from labels and units.",
+                       path)
+    json_file = _sidecar(path, "emg.json")
+    if json_file is not None:
+        meta.update(_json_facts(json_file))
+    events_file = _sidecar(path, "events.tsv")
+    if events_file is not None:
+        events = _events(events_file)
     return build_recording(path, raws, start_time=start, events=events, metadata=meta,
                            identifiers=ident, keep_identifiers=keep_identifiers, emg=emg,
                            force_channel=force_channel, force_unit=force_unit,
                            force_calibration=force_calibration, emg_calibration=emg_calibration)
 
 
+def _read_tsv(sidecar, **options):
+    """A BIDS ``.tsv`` sidecar as a DataFrame, or a RecordingError naming the sidecar."""
+    check_input_file(sidecar, "sidecar", header=True)
+    with reading(sidecar, "BIDS sidecar (tab-separated)"):
+        return pd.read_csv(sidecar, sep="\t", **options)
+
+
+def _needs(table, columns, sidecar):
+    missing = [c for c in columns if c not in table]
+    if missing:
+        raise RecordingError(f"{sidecar} has no {', '.join(repr(c) for c in missing)} "
+                             f"column (columns: {summarise_names(list(table.columns))}); BIDS "
+                             "requires it. Fix the sidecar or remove it.")
+
+
+def _events(sidecar):
+    """Events from a BIDS ``*_events.tsv`` (``onset``, ``duration``, a label column)."""
+    ev = _read_tsv(sidecar, keep_default_na=False, na_values=["n/a"])
+    _needs(ev, ["onset"], sidecar)
+    columns = {}
+    for col in ("onset", "duration"):
+        if col not in ev:
+            continue
+        values = pd.to_numeric(ev[col], errors="coerce")
+        given = ev[col].notna() & (ev[col].astype(str).str.strip() != "")
+        bad = values.isna() if col == "onset" else values.isna() & given  # duration: n/a ok
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise RecordingError(f"{sidecar}: column {col!r} holds {ev[col].iloc[row]!r}, "
+                                 f"not a number of seconds, at line {row + 2}.")
+        columns[col] = values.to_numpy(float)
+    label = next((c for c in ("trial_type", "value", "event_type") if c in ev), None)
+    return make_events(columns["onset"], columns.get("duration"),
+                       ev[label].astype(str).tolist() if label else None)
+
+
+def _json_facts(sidecar):
+    """Metadata (device, electrode) from a BIDS ``*_emg.json`` sidecar."""
+    try:
+        content = json.loads(read_input_bytes(sidecar, "sidecar", header=True)
+                             .decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError) as err:
+        raise RecordingError(f"{sidecar} is not valid JSON ({err}); fix or remove the "
+                             "sidecar.") from None
+    if not isinstance(content, dict):
+        raise RecordingError(f"{sidecar} holds a JSON {type(content).__name__}, not the "
+                             "object of key/value pairs BIDS requires.")
+    meta = {}
+    device = " ".join(str(content[k]) for k in ("Manufacturer", "ManufacturersModelName")
+                      if content.get(k) not in (None, "", "n/a"))
+    if device:
+        meta["device"] = device
+    text = " ".join(str(v) for v in content.values() if isinstance(v, str)).lower()
+    if re.search(r"needle|intramuscular|concentric", text):
+        meta["electrode"] = "needle"
+    elif "surface" in text:
+        meta["electrode"] = "surface"
+    return meta
+
+
 def _apply_channels(raws, table, chan_file, path):
-    if "name" not in table:
-        raise RecordingError(f"{chan_file} has no 'name' column.")
+    _needs(table, ["name"], chan_file)
     rows = {r["name"]: r for r in table.to_dict("records")}
     missing = [r.name for r in raws if r.name not in rows]
     extra = sorted(set(rows) - {r.name for r in raws})
     if missing or extra:
-        raise ChannelError(f"{chan_file.name} does not match {path.name}: channels only in the "
-                           f"data file {missing}, only in channels.tsv {extra}.")
+        raise ChannelError(f"{chan_file} does not match {path.name}: channels only in the "
+                           f"data file {summarise_names(missing)}, only in channels.tsv "
+                           f"{summarise_names(extra)}.")
     for r in raws:
         row = rows[r.name]
         ctype = str(row.get("type", "")).upper()
@@ -179,7 +232,12 @@ def _apply_channels(raws, table, chan_file, path):
                            "header scales the numbers, so %r is used.", path, r.name, r.unit,
                            units, chan_file.name, r.unit)
         sf = row.get("sampling_frequency")
-        if sf not in (None, "", "n/a") and not np.isclose(float(sf), r.fs, rtol=1e-6):
+        try:
+            sf_hz = float(sf) if sf not in (None, "", "n/a") else None
+        except ValueError:
+            raise RecordingError(f"{chan_file}: 'sampling_frequency' of channel {r.name!r} "
+                                 f"holds {sf!r}, not a number of Hz.") from None
+        if sf_hz is not None and not np.isclose(sf_hz, r.fs, rtol=1e-6):
             logger.warning("%s: channel %r is sampled at %g Hz per the EDF header but %s Hz per "
                            "%s; using the EDF header.", path, r.name, r.fs, sf, chan_file.name)
 

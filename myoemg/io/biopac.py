@@ -8,11 +8,67 @@ recording segments) become events; their free text is kept as the event descript
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+
 import numpy as np
 
 from ..recording import as_utc
-from ..utils import RecordingError, soft_import
-from ._common import RawChannel, build_recording, check_path, make_events, reading
+from ..utils import RecordingError, check_input_file, input_limit, soft_import
+from ._common import RawChannel, build_recording, make_events, reading
+from ._limits import check_claimed_bytes, check_rate
+
+
+@contextlib.contextmanager
+def _header_counts_bounded(bioread, path, size):
+    """Within this block, bioread refuses to read more headers than the file can hold.
+
+    bioread reads as many channel, marker or metadata headers as a count in the file says,
+    building each one; a damaged count (2³¹ markers) would exhaust memory and time. Every
+    header takes at least its structure's length, so the count is checked against the bytes
+    left after the first one.
+    """
+    reader_cls = importlib.import_module(f"{bioread.__name__}.header_reader").HeaderReader
+    original = reader_cls.multi_headers
+
+    def multi_headers(self, num, start_offset, h_class):
+        one = h_class.for_revision(self.file_revision, self.byte_order_char,
+                                   encoding=self.encoding)
+        if num < 0 or start_offset + num * max(1, one.struct_length) > size:
+            raise RecordingError(f"{path}: a header claims {num} {h_class.__name__} records "
+                                 f"of {one.struct_length} bytes from byte {start_offset}, more "
+                                 f"than the file's {size} bytes hold; it is damaged.")
+        return original(self, num, start_offset, h_class)
+
+    reader_cls.multi_headers = multi_headers
+    try:
+        yield
+    finally:
+        reader_cls.multi_headers = original
+
+
+def check_headers(bioread, path, size):
+    """Check what the headers claim before bioread allocates every channel's samples.
+
+    Header counts must fit in the file (:func:`_header_counts_bounded`); uncompressed data
+    must fit in the file; compressed data, once inflated, within the read cap. Rates (the
+    file's, divided per channel) must be plausible.
+    """
+    with _header_counts_bounded(bioread, path, size):
+        head = bioread.read_headers(str(path))
+    fs = check_rate(head.samples_per_second, path, "samples per second")
+    total = 0
+    for ch in head.channels:
+        divider = int(getattr(ch, "frequency_divider", 1) or 0)
+        if divider < 1:
+            raise RecordingError(f"{path}: the header field 'frequency divider' of channel "
+                                 f"{ch.name!r} is {divider}; the header is damaged.")
+        check_rate(fs / divider, path, "samples per second", channel=ch.name)
+        total += int(ch.point_count) * int(ch.dtype.itemsize)
+    if head.is_compressed:
+        check_claimed_bytes(path, "its channels once decompressed", total, input_limit())
+    else:
+        check_claimed_bytes(path, f"the samples of {len(head.channels)} channels", total, size)
 
 
 def read_biopac(path, *, emg=None, force_channel=None, force_unit=None, force_calibration=None,
@@ -31,9 +87,11 @@ def read_biopac(path, *, emg=None, force_channel=None, force_unit=None, force_ca
     Recording
     """
     bioread = soft_import("bioread", "reading Biopac AcqKnowledge files", extra="bioread")
-    path = check_path(path)
+    path, size = check_input_file(path)
     with reading(path, "Biopac AcqKnowledge"):
-        data = bioread.read_file(str(path))
+        check_headers(bioread, path, size)
+        with _header_counts_bounded(bioread, path, size):
+            data = bioread.read_file(str(path))
         raws = []
         for ch in data.channels:
             x = np.asarray(ch.data, dtype=float)

@@ -13,10 +13,10 @@ import re
 import warnings
 
 from ..recording import METADATA_KEYS
-from ..utils import RecordingError, logger, soft_import
+from ..utils import RecordingError, check_input_file, logger, soft_import
 from ._common import RawChannel, build_recording, check_path, make_events, reading
+from .edf_header import parse_header
 
-_ANNOT_LABELS = ("EDF Annotations", "BDF Annotations")
 _META_TOKEN = re.compile(r"^([a-z_]+)=(.+)$")
 #: Metadata keys shortened in the 80-character header fields, and back.
 SHORT_KEYS = {"temperature_c": "temp_c"}
@@ -27,14 +27,24 @@ def _edfio():
     return soft_import("edfio", "reading and writing EDF/BDF files", extra=None)
 
 
-def _patient_fields(edf):
-    """(metadata, identifiers) from the EDF(+) patient and recording header fields."""
+#: The EDF+ patient subfields "code sex birthdate name ...": sex M, F or X; birth date
+#: dd-MMM-yyyy or X (EDF+ specification, 2003, section 2.1.3.3).
+_EDF_PLUS_PATIENT = re.compile(r"^\S+ [MFX] (X|\d{2}-[A-Z]{3}-\d{4}) \S+", re.I)
+
+
+def _patient_fields(edf, is_plus):
+    """(metadata, identifiers) from the EDF(+) patient and recording header fields.
+
+    The subject code comes only from the EDF+ patient-code subfield: of an EDF+ file, or of a
+    plain EDF whose patient field follows the EDF+ layout exactly (some writers do). Any other
+    patient text ("Firstname Lastname 14.03.1961 female") is free text: an identifier.
+    """
     meta, ident = {}, {}
     local_patient = str(edf.local_patient_identification).strip()
     local_recording = str(edf.local_recording_identification).strip()
-    plus = str(edf.reserved).startswith(("EDF+", "BDF+"))
+    plus = is_plus
     patient = None
-    if plus or len(local_patient.split()) >= 4:  # EDF+ subfields (some EDF writers use them)
+    if plus or _EDF_PLUS_PATIENT.match(local_patient):
         try:
             patient = edf.patient
         except Exception:  # noqa: BLE001 - malformed EDF+ patient subfields
@@ -88,7 +98,7 @@ def _meta_tokens(tokens, meta):
     for token in tokens:
         m = _META_TOKEN.match(token)
         key = _LONG_KEYS.get(m.group(1), m.group(1)) if m else None
-        if key in METADATA_KEYS:
+        if key in METADATA_KEYS and key != "subject":  # a subject code only from its subfield
             meta[key] = _meta_value(key, m.group(2))
         else:
             free.append(token)
@@ -133,42 +143,32 @@ def read_edf(path, *, emg=None, force_channel=None, force_unit=None, force_calib
 
 
 def load_edf(path, *, header_encoding="latin-1"):
-    """Parse an EDF/BDF file: (raw channels, start time, events, metadata, identifiers)."""
+    """Parse an EDF/BDF file: (raw channels, start time, events, metadata, identifiers).
+
+    The header is checked first (:func:`myoemg.io.edf_header.parse_header`), so ``edfio``
+    never sizes anything from a damaged field.
+    """
     edfio = _edfio()
+    path, size = check_input_file(path)
     is_bdf = path.suffix.lower() == ".bdf"
     fmt = "BDF" if is_bdf else "EDF"
     with reading(path, fmt):
-        size = path.stat().st_size
-        if size < 256:
-            raise RecordingError(f"{path} is {size} bytes, shorter than an {fmt} header "
-                                 f"(256 bytes); the file is truncated or not an {fmt} file.")
-        with open(path, "rb") as fh:
-            head = fh.read(256)
-        version = head[:8]
-        if is_bdf and version[:1] != b"\xff" or not is_bdf and version[:1] != b"0":
-            raise RecordingError(
-                f"{path} does not start like an {fmt} file (version field {version!r}); "
-                f"it may be another format with a .{path.suffix.lstrip('.')} name.")
-        n_header = _header_int(head, 184, 192, path, "header bytes")
-        n_records = _header_int(head, 236, 244, path, "number of data records", default=-1)
-        if n_header < 256 or size < n_header:
-            raise RecordingError(f"{path} is truncated: its header says {n_header} header bytes "
-                                 f"but the file has {size} bytes.")
-        record_bytes = _record_bytes(path, n_header, 3 if is_bdf else 2)
+        header = parse_header(path, size, is_bdf=is_bdf, encoding=header_encoding)
         reader = edfio.read_bdf if is_bdf else edfio.read_edf
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             edf = reader(path, header_encoding=header_encoding)
         for w in caught:
             text = str(w.message)
-            if re.search(r"truncat|incomplete|but file contains", text, re.I):
+            if re.search(r"but file contains", text, re.I):  # more records than declared
+                raise RecordingError(f"{path} holds more data than its header declares "
+                                     f"({text.split(' Updating')[0]}); refusing to guess which "
+                                     "is right. Re-export the file.")
+            if re.search(r"truncat|incomplete", text, re.I):
                 raise RecordingError(f"{path} is truncated or damaged: {text} Refusing a "
                                      "partial read; re-export the file.")
-            logger.warning("%s: %s", path, text)
-        expected = n_header + max(n_records, 0) * record_bytes
-        if size < expected:
-            raise RecordingError(f"{path} is truncated: {n_records} data records need "
-                                 f"{expected} bytes, the file has {size}.")
+            if "uncalibrated signal" not in text:  # said by our own note instead
+                logger.warning("%s: %s", path, text)
         if not edf.is_continuous:
             raise RecordingError(
                 f"{path} is a discontinuous EDF+D/BDF+D recording (its data records leave "
@@ -176,51 +176,30 @@ def load_edf(path, *, header_encoding="latin-1"):
                 "own EDF+C file, or cut it with edfio's Edf.slice_between_seconds().")
         try:
             start = edf.startdatetime
-        except Exception:  # noqa: BLE001 - anonymised start date
+        except Exception:  # noqa: BLE001 - anonymised or malformed start date
             start = None
         raws = []
-        for sig in edf.signals:
-            if sig.label in _ANNOT_LABELS:
-                continue
-            hint = " ".join(x for x in (sig.prefiltering, sig.transducer_type) if x)
-            raws.append(RawChannel(sig.label, sig.data, float(sig.sampling_frequency),
-                                   sig.physical_dimension.strip(), hint=hint))
-        ann = [a for a in edf.annotations if a.text]
-        events = make_events([a.onset for a in ann],
-                             [a.duration or 0.0 for a in ann],
-                             [a.text for a in ann]) if ann else None
-        meta, ident = _patient_fields(edf)
+        heads = [h for h in header.signals if not h.is_annotation]  # edf.signals: same order
+        for sig, head in zip(edf.signals, heads, strict=True):
+            hint = " ".join(x for x in (head.prefiltering, head.transducer) if x)
+            data = (sig.digital.astype(float) if head.uncalibrated else sig.data)
+            raws.append(RawChannel(sig.label, data, head.rate_hz, head.unit, hint=hint,
+                                   uncalibrated=head.uncalibrated))
+        events = _events(edf, path)
+        meta, ident = _patient_fields(edf, header.is_plus)
         meta.setdefault("device", None)
     return raws, start, events, meta, ident
 
 
-def _header_int(head, a, b, path, what, default=None):
-    """An integer field of the fixed 256-byte header, or a RecordingError naming it."""
-    text = head[a:b].decode("ascii", "replace").strip()
-    if not text and default is not None:
-        return default
+def _events(edf, path):
+    """EDF+ annotations as events; unreadable annotations are logged and left out."""
     try:
-        return int(text)
-    except ValueError:
-        raise RecordingError(f"{path}: the header field '{what}' holds {text!r}, not a whole "
-                             "number; the file is damaged or not an EDF/BDF file.") from None
-
-
-def _record_bytes(path, n_header, sample_bytes):
-    """Bytes per data record, from the samples-per-record fields of every signal's header.
-
-    Read from the file itself (the field after the 216 bytes per signal that precede it), so
-    annotation signals count too.
-    """
-    with open(path, "rb") as fh:
-        header = fh.read(n_header)
-    n_signals = (n_header - 256) // 256
-    offset = 256 + 216 * n_signals
-    fields = header[offset: offset + 8 * n_signals]
-    try:
-        counts = [int(fields[8 * i: 8 * i + 8].decode("ascii").strip())
-                  for i in range(n_signals)]
-    except ValueError:
-        raise RecordingError(f"{path}: a 'samples per data record' header field is not a "
-                             "whole number; the file is damaged.") from None
-    return sum(counts) * sample_bytes
+        ann = [a for a in edf.annotations if a.text]
+    except Exception as err:  # noqa: BLE001 - a damaged annotation signal
+        logger.warning("%s: the EDF+ annotations cannot be read (%s); events left out.",
+                       path, err)
+        return None
+    if not ann:
+        return None
+    return make_events([a.onset for a in ann], [a.duration or 0.0 for a in ann],
+                       [a.text for a in ann])

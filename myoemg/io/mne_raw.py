@@ -20,9 +20,10 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from ..recording import Channel, Recording, as_utc
-from ..utils import RecordingError
-from ._common import RawChannel, build_recording, make_events
+from ..recording import SI_UNIT, Channel, Recording, as_utc
+from ..roles import KINDS
+from ..utils import FS_RANGE_HZ, RecordingError, logger
+from ._common import RawChannel, build_recording, header_facts, make_events
 
 _OTHER_TYPES = {"eog", "ecg", "resp", "stim", "seeg", "ecog", "dbs", "mag", "grad",
                 "ref_meg", "hbo", "hbr", "fnirs_cw_amplitude", "syst", "gsr", "temperature",
@@ -105,9 +106,8 @@ def read_raw(raw, *, emg=None, force_channel=None, force_unit=None, force_calibr
             raise TypeError(f"expected an mne.io.Raw, got {type(r).__name__}.")
     filenames = [f for f in (getattr(raws[0], "filenames", None) or ()) if f]
     source = source or (str(filenames[0]) if filenames else "mne.io.Raw")
-    if all(set(r.ch_names) <= set(_saved_layout(r.info.get("description")).get("channels", {}))
-           for r in raws):
-        rec = _restore(raws, source)
+    if all(_layout_ok(r, source) for r in raws):
+        rec = _restore(raws, source, keep_identifiers)
         if emg is not None or force_channel is not None:
             rec = rec.set_roles(emg=emg, force=force_channel)
         return rec
@@ -135,7 +135,39 @@ def _saved_layout(description):
         return {}
 
 
-def _restore(raws, source):
+def _spec_ok(spec, fs):
+    """True when one channel's saved layout is what :func:`to_mne` writes, and consistent."""
+    if not isinstance(spec, dict):
+        return False
+    kind, unit = spec.get("kind"), spec.get("unit")
+    numbers = [spec.get(k) for k in ("fs", "start_s", "n_times")]
+    if kind not in KINDS or not isinstance(unit, str) or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v)
+            for v in numbers):
+        return False
+    ch_fs, start_s, n_times = numbers
+    if kind in SI_UNIT and unit not in (SI_UNIT[kind], "a.u."):
+        return False  # a unit that would lie about the samples
+    return (FS_RANGE_HZ[0] <= ch_fs <= fs and ch_fs * 10_000 >= fs and start_s >= 0
+            and n_times >= 1 and isinstance(n_times, int))
+
+
+def _layout_ok(raw, source):
+    """True when ``raw`` carries a complete, consistent myoemg layout (see :func:`to_mne`)."""
+    saved = _saved_layout(raw.info.get("description"))
+    specs = saved.get("channels") if isinstance(saved, dict) else None
+    if not isinstance(specs, dict) or not set(raw.ch_names) <= set(specs):
+        return False
+    fs = float(raw.info["sfreq"])
+    if all(_spec_ok(specs[n], fs) for n in raw.ch_names) and isinstance(
+            saved.get("metadata", {}), dict):
+        return True
+    logger.warning("%s: the myoemg channel layout stored in the file is damaged; channels are "
+                   "read as in any Raw (roles from types, labels and units).", source)
+    return False
+
+
+def _restore(raws, source, keep_identifiers=False):
     """The Recording that :func:`to_mne` exported, channel kinds, units and rates restored."""
     from scipy.signal import resample_poly
 
@@ -159,6 +191,7 @@ def _restore(raws, source):
                                         "description": list(ann.description)}))
     ev = pd.concat(events, ignore_index=True).drop_duplicates(ignore_index=True) \
         if events else None
+    metadata, _ = header_facts(metadata, None, source, keep_identifiers)
     return Recording(channels, start_time=raws[0].info["meas_date"], events=ev,
                      metadata=metadata, source=source)
 

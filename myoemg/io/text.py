@@ -19,18 +19,17 @@ Rules (documented for users in :func:`read_text`):
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..utils import RecordingError, logger, normalise_unit, to_si, validate_fs
+from ..utils import PRESSURE_UNITS, RecordingError, logger, normalise_unit, to_si, validate_fs
 from ._common import UNCALIBRATED_UNITS, RawChannel, build_recording, check_path, reading
+from ._limits import check_rate
+from ._text_table import load_table
 
-_COMMENT = ("#", "%", "//")
-_KV = re.compile(r"^\s*(?:#|%|//)?\s*([^:=]+?)\s*(?::=|:|=)\s*(.*?)\s*$")
 _TIME_NAME = re.compile(
     r"^\s*(time|t|sec|secs|seconds|timestamp|timestamps|zeit|temps|elapsed(?:[ _]time)?)"
     r"(?:[\s_\-]*[\(\[]?\s*(s|sec|seconds|ms|msec|milliseconds|min|us)?\s*[\)\]]?)?\s*$",
@@ -40,16 +39,6 @@ _UNIT_SUFFIX = re.compile(r"^(.*?[^\s_\-])[\s_\-]+([A-Za-z\u00b5\u03bc.%]+)\s*$"
 _EXTRA_UNITS = {"deg", "degc", "%", "pct", "s", "ms", "hz", "us", "siemens", "ohm", "l", "l/s"}
 _RATE_KEYS = re.compile(r"sampl\w*\s*(rate|freq\w*)|^fs$|^sfreq$|^rate$|^frequency$", re.I)
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".dat", ".asc")
-
-
-def _decode(path):
-    raw = path.read_bytes()
-    if b"\x00" in raw[:4096]:
-        raise RecordingError(f"{path} is a binary file, not a CSV/TSV text export.")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
 
 
 def split_unit(name):
@@ -62,33 +51,22 @@ def split_unit(name):
     if m:
         unit = m.group(2)
         norm = normalise_unit(unit)
-        if to_si(unit)[0] is not None or norm in _EXTRA_UNITS or (
+        if to_si(unit)[0] is not None or norm in _EXTRA_UNITS or norm in PRESSURE_UNITS or (
                 norm in UNCALIBRATED_UNITS and norm.isalpha()):
             return m.group(1).strip(), unit
     return name, ""
 
 
-def _parse_header(lines):
-    """(header dict, index of the first data line)."""
-    header = {}
-    i = 0
-    while i < len(lines) and (not lines[i].strip() or lines[i].lstrip().startswith(_COMMENT)):
-        m = _KV.match(lines[i])
-        if m and lines[i].strip():
-            header[m.group(1).strip().lower()] = m.group(2).strip()
-        i += 1
-    return header, i
-
-
-def _header_rate(header):
+def _header_rate(header, path):
+    """The sampling rate a header line gives (Hz), checked, or None."""
     for key, value in header.items():
         if _RATE_KEYS.search(key):
-            m = re.search(r"[-+0-9.eE]+", value.replace(",", "."))
+            m = re.search(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", value.replace(",", "."))
             if m:
                 rate = float(m.group(0))
                 if "khz" in (key + value).lower():
                     rate *= 1000.0
-                return rate
+                return check_rate(rate, path, key)
     return None
 
 
@@ -135,98 +113,117 @@ def _time_scale(name):
                                                                                         1.0)
 
 
-def parse_table(path, *, fs=None, unit=None, time_column=None):
-    """Parse a text export into (raws, start_time, header) without assigning roles.
-
-    Parameters are those of :func:`read_text`.
-    """
-    text = _decode(path)
-    lines = text.splitlines()
-    header, first = _parse_header(lines)
-    body_lines = [ln for ln in lines[first:] if ln.strip() and not ln.lstrip().startswith(
-        _COMMENT)]
-    if not body_lines:
-        raise RecordingError(f"{path} holds no data rows (only {first} header lines).")
-    sep, decimal = _sniff(body_lines)
-    split = (lambda ln: ln.split()) if sep == r"\s+" else (lambda ln: ln.split(sep))
-    has_names = not all(_is_number(tok, decimal) for tok in split(body_lines[0]))
-    n_fields = len(split(body_lines[-1 if len(body_lines) == 1 else 1]))
-    if len(body_lines) > 3 and not text.endswith(("\n", "\r")):
-        typical = float(np.median([len(ln) for ln in body_lines[-100:-1]]))
-        if len(body_lines[-1]) < 0.8 * typical:
+def _sniffer(path):
+    """The ``sniff`` callback of :func:`load_table`: layout and truncation checks."""
+    def sniff(first, last, ends_cleanly):
+        if not first:
+            raise RecordingError(f"{path} holds no data rows.")
+        sep, decimal = _sniff(first)
+        split = (lambda ln: ln.split()) if sep == r"\s+" else (lambda ln: ln.split(sep))
+        has_names = not all(_is_number(tok, decimal) for tok in split(first[0]))
+        n_fields = len(split(first[-1 if len(first) == 1 else 1]))
+        if len(last) > 3 and not ends_cleanly:
+            typical = float(np.median([len(ln) for ln in last[-100:-1]]))
+            if len(last[-1]) < 0.8 * typical:
+                raise RecordingError(
+                    f"{path} looks truncated: it does not end with a line break and its last "
+                    f"row ({last[-1][:40]!r}) is shorter than the others.")
+        tail = split(last[-1])
+        if len(last) > 2 and (len(tail) < n_fields or (
+                not tail[-1].strip() and split(last[-2])[-1].strip())):
             raise RecordingError(
-                f"{path} looks truncated: it does not end with a line break and its last row "
-                f"({body_lines[-1]!r}) is shorter than the others.")
-    last = split(body_lines[-1])
-    if len(body_lines) > 2 and (len(last) < n_fields or (
-            not last[-1].strip() and split(body_lines[-2])[-1].strip())):
-        raise RecordingError(
-            f"{path} is truncated: its last row has {len(last)} of {n_fields} fields "
-            f"({body_lines[-1][:40]!r}).")
-    df = pd.read_csv(io.StringIO("\n".join(body_lines)), sep=sep, decimal=decimal,
-                     header=0 if has_names else None, engine="python" if sep == r"\s+" else "c",
-                     skipinitialspace=True)
-    if not has_names:
-        labels = re.split(r"[\t,;]+|\s{2,}", header.get("labels", "")) if header.get(
-            "labels") else []
+                f"{path} is truncated: its last row has {len(tail)} of {n_fields} fields "
+                f"({last[-1][:40]!r}).")
+        return sep, decimal, has_names
+    return sniff
+
+
+def _name_columns(table):
+    df = table.df
+    if not table.has_names:
+        labels = re.split(r"[\t,;]+|\s{2,}", table.header.get("labels", "")) if \
+            table.header.get("labels") else []
         labels = [lb.strip() for lb in labels if lb.strip()]
         if len(labels) != df.shape[1]:
             labels = [f"ch{i + 1}" for i in range(df.shape[1])]
         df.columns = labels
     df.columns = [str(c).strip() for c in df.columns]
+
+
+def _time_axis(table, tcol, path):
+    """(times in s, start time or None) from the time column, with bad rows named."""
+    t = table.df.pop(tcol)
+    if pd.api.types.is_numeric_dtype(t):
+        return t.to_numpy(float) * _time_scale(tcol), None
+    numbers = pd.to_numeric(t, errors="coerce")
+    if numbers.notna().mean() > 0.5:  # numbers with a few bad cells, not date-times
+        row = int(np.flatnonzero((numbers.isna() & t.notna()).to_numpy() | t.isna().to_numpy())[0])
+        raise RecordingError(f"time column {tcol!r} of {path} holds {t.iloc[row]!r}, not a "
+                             f"number, at line {table.file_line(row)} (data row {row + 1}).")
+    stamps = pd.to_datetime(t, errors="coerce", utc=True, format="mixed")
+    if stamps.isna().any():
+        row = int(stamps.isna().to_numpy().argmax())
+        raise RecordingError(f"time column {tcol!r} of {path} holds {t.iloc[row]!r}, neither "
+                             f"a number nor a date, at line {table.file_line(row)} (data row "
+                             f"{row + 1}).")
+    return (stamps - stamps.iloc[0]).dt.total_seconds().to_numpy(), \
+        stamps.iloc[0].to_pydatetime()
+
+
+def _rate_from_times(t, tcol, path, fs, header_fs):
+    """(rate in Hz, time of the first sample in s) from a time column."""
+    if t.size < 2:
+        raise RecordingError(f"{path} has a single row; a rate cannot be found from one "
+                             "time value.")
+    dt = np.diff(t)
+    step = float(np.median(dt))
+    if not np.isfinite(step) or step <= 0:
+        raise RecordingError(f"time column {tcol!r} of {path} does not increase.")
+    span = float(t[-1] - t[0])
+    rate = (t.size - 1) / span if span > 0 else float("nan")  # whole span: rounding-robust
+    jitter = float(np.max(np.abs(dt - step))) / step
+    if jitter > 0.05:
+        raise RecordingError(
+            f"time column {tcol!r} of {path} is irregular (steps from {dt.min():.6g} to "
+            f"{dt.max():.6g} s); resample the export to a fixed rate, or drop the time "
+            "column and pass fs=.")
+    rate = validate_fs(fs, "fs") if fs is not None else _round_rate(
+        check_rate(rate, path, f"time column {tcol!r}", detail=f"steps of {step:g} s"))
+    if header_fs and abs(header_fs - rate) > 0.01 * rate:
+        logger.warning("%s: header rate %g Hz disagrees with the time column (%g Hz); "
+                       "using the time column.", path, header_fs, rate)
+    return rate, float(t[0])
+
+
+def parse_table(path, *, fs=None, unit=None, time_column=None):
+    """Parse a text export into (raws, start_time, header) without assigning roles.
+
+    Parameters are those of :func:`read_text`.
+    """
+    table = load_table(path, sniff=_sniffer(path))
+    _name_columns(table)
+    df, header = table.df, table.header
     if df.shape[0] == 0:
         raise RecordingError(f"{path} holds a header but no data rows.")
-    # time axis
     tcol = time_column
     if tcol is None:
         tcol = next((c for c in df.columns if _TIME_NAME.match(c)), None)
     elif tcol not in df.columns:
         raise RecordingError(f"time column {tcol!r} not found in {path}; columns are "
-                             f"{list(df.columns)}.")
+                             f"{list(df.columns)[:20]}.")
     start_time, start_s = None, 0.0
-    header_fs = _header_rate(header)
-    rate = None
+    header_fs = _header_rate(header, path)
     if tcol is not None:
-        t = df.pop(tcol)
-        if not pd.api.types.is_numeric_dtype(t):
-            stamps = pd.to_datetime(t, errors="coerce", utc=True)
-            if stamps.isna().any():
-                row = int(stamps.isna().argmax()) + 1
-                raise RecordingError(f"time column {tcol!r} of {path} holds values that are "
-                                     f"neither numbers nor dates (data row {row}).")
-            start_time = stamps.iloc[0].to_pydatetime()
-            t = (stamps - stamps.iloc[0]).dt.total_seconds().to_numpy()
-        else:
-            t = t.to_numpy(float) * _time_scale(tcol)
-        if t.size < 2:
-            raise RecordingError(f"{path} has a single row; a rate cannot be found from one "
-                                 "time value.")
-        dt = np.diff(t)
-        step = float(np.median(dt))
-        if not np.isfinite(step) or step <= 0:
-            raise RecordingError(f"time column {tcol!r} of {path} does not increase.")
-        rate = (t.size - 1) / (t[-1] - t[0])  # the whole span: robust to rounded times
-        jitter = float(np.max(np.abs(dt - step))) / step
-        if fs is not None:
-            rate = validate_fs(fs, "fs")
-        start_s = float(t[0])
-        if jitter > 0.05:
-            raise RecordingError(
-                f"time column {tcol!r} of {path} is irregular (steps from {dt.min():.6g} to "
-                f"{dt.max():.6g} s); resample the export to a fixed rate, or drop the time "
-                "column and pass fs=.")
-        rate = _round_rate(rate)
-        if header_fs and abs(header_fs - rate) > 0.01 * rate:
-            logger.warning("%s: header rate %g Hz disagrees with the time column (%g Hz); "
-                           "using the time column.", path, header_fs, rate)
+        t, start_time = _time_axis(table, tcol, path)
+        rate, start_s = _rate_from_times(t, tcol, path, fs, header_fs)
     elif fs is not None:
         rate = validate_fs(fs, "fs")
     elif header_fs:
-        rate = validate_fs(header_fs, f"sampling rate in the header of {path}")
+        rate = header_fs
     else:
         raise RecordingError(
             f"{path} has no time column and no sampling rate in its header; pass fs=<Hz> "
-            f"(columns are {list(df.columns)}).")
+            f"(columns are {list(df.columns)[:20]}).")
     header_unit = header.get("units") or header.get("unit")
     raws = []
     for col in df.columns:
@@ -235,11 +232,11 @@ def parse_table(path, *, fs=None, unit=None, time_column=None):
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0])
             raise RecordingError(f"column {col!r} of {path} holds a non-number "
-                                 f"({df[col].iloc[row]!r}) in data row {row + 1}.")
+                                 f"({df[col].iloc[row]!r}) at line {table.file_line(row)} "
+                                 f"(data row {row + 1}).")
         name, col_unit = split_unit(col)
         u = unit if unit is not None else (col_unit or header_unit or "")
-        raws.append(RawChannel(name, values.to_numpy(float), rate, u, start_s,
-                               hint=col))
+        raws.append(RawChannel(name, values.to_numpy(float), rate, u, start_s, hint=col))
     if not raws:
         raise RecordingError(f"{path} holds a time column but no signal column.")
     return raws, start_time, header
@@ -283,9 +280,11 @@ def read_text(path, *, fs=None, unit=None, time_column=None, emg=None, force_cha
         raws, start_time, header = parse_table(path, fs=fs, unit=unit, time_column=time_column)
     emg = _base_names(emg, raws)
     force_channel = _base_names(force_channel, raws)
-    meta = {k: header.get(k) for k in ("subject", "muscle", "side", "electrode", "device")}
+    meta = {k: header.get(k) for k in ("muscle", "side", "electrode", "device")}
+    # a free-text header line ("# Subject: Firstname Lastname") holds no code: an identifier
+    ident = {f"header_{k}": header[k] for k in ("subject", "patient", "name") if k in header}
     return build_recording(path, raws, start_time=start_time, metadata=meta,
-                           keep_identifiers=keep_identifiers, emg=emg,
+                           identifiers=ident, keep_identifiers=keep_identifiers, emg=emg,
                            force_channel=force_channel, force_unit=force_unit,
                            force_calibration=force_calibration, emg_calibration=emg_calibration)
 

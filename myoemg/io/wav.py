@@ -15,24 +15,59 @@ import warnings
 
 import numpy as np
 
-from ..utils import RecordingError, logger
-from ._common import RawChannel, build_recording, check_path, reading
+from ..utils import RecordingError, check_input_file, logger, open_input
+from ._common import RawChannel, build_recording, reading
+from ._limits import MAX_SIGNALS, check_count, check_rate
 
 
-def _data_chunk(path):
-    """(declared data bytes, bytes present, block align) from the RIFF chunks."""
-    raw = path.read_bytes()
-    if len(raw) < 12 or raw[:4] not in (b"RIFF", b"RIFX") or raw[8:12] != b"WAVE":
-        raise RecordingError(f"{path} is not a WAV file (no RIFF/WAVE header).")
-    pos, block = 12, None
-    while pos + 8 <= len(raw):
-        cid, size = raw[pos:pos + 4], struct.unpack("<I", raw[pos + 4:pos + 8])[0]
-        if cid == b"fmt " and pos + 24 <= len(raw):
-            block = struct.unpack("<H", raw[pos + 20:pos + 22])[0]
-        if cid == b"data":
-            return size, len(raw) - pos - 8, block
-        pos += 8 + size + (size & 1)
+def check_header(path, size):
+    """Walk the RIFF chunks and check the format chunk before scipy reads the samples.
+
+    Returns
+    -------
+    declared, present : int
+        Bytes of the data chunk: as its header says, and as the file holds.
+
+    Raises
+    ------
+    RecordingError
+        Not RIFF/WAVE, no format or data chunk, or a format field that cannot be right (0
+        channels, a rate of 0 Hz, a frame size that disagrees with channels × sample width);
+        the message names the file and the field.
+    """
+    with open_input(path) as fh:
+        head = fh.read(12)
+        if len(head) < 12 or head[:4] not in (b"RIFF", b"RIFX") or head[8:12] != b"WAVE":
+            raise RecordingError(f"{path} is not a WAV file (no RIFF/WAVE header).")
+        endian = "<" if head[:4] == b"RIFF" else ">"
+        pos, fmt = 12, None
+        while pos + 8 <= size:
+            fh.seek(pos)
+            cid, n = struct.unpack(endian + "4sI", fh.read(8))
+            if cid == b"fmt ":
+                fmt = fh.read(min(n, 40))
+            if cid == b"data":
+                if fmt is None:
+                    raise RecordingError(f"{path} has its data chunk before any format chunk; "
+                                         "the file is damaged.")
+                _check_format(path, fmt, endian)
+                return n, size - pos - 8
+            pos += 8 + n + (n & 1)
     raise RecordingError(f"{path} has no data chunk; the file is truncated or not audio.")
+
+
+def _check_format(path, fmt, endian):
+    """Refuse a format chunk whose fields cannot describe audio."""
+    if len(fmt) < 16:
+        raise RecordingError(f"{path}: its format chunk holds {len(fmt)} bytes, fewer than the "
+                             "16 a WAV format needs; the file is damaged.")
+    tag, channels, rate, _, block, bits = struct.unpack(endian + "HHIIHH", fmt[:16])
+    check_count(channels, path, "number of channels", lo=1, hi=MAX_SIGNALS)
+    check_rate(rate, path, "sample rate")
+    if bits not in (8, 16, 24, 32, 64) or block != channels * bits // 8:
+        raise RecordingError(f"{path}: the format fields 'bits per sample' ({bits}) and 'block "
+                             f"align' ({block}) do not describe {channels} channel(s) of whole "
+                             "bytes; the file is damaged.")
 
 
 def read_wav(path, *, emg=None, force_channel=None, force_unit=None, force_calibration=None,
@@ -54,9 +89,9 @@ def read_wav(path, *, emg=None, force_channel=None, force_unit=None, force_calib
     """
     from scipy.io import wavfile
 
-    path = check_path(path)
+    path, size = check_input_file(path)
     with reading(path, "WAV"):
-        declared, present, _ = _data_chunk(path)
+        declared, present = check_header(path, size)
         if present < declared:
             raise RecordingError(
                 f"{path} is truncated: its data chunk declares {declared} bytes, the file "

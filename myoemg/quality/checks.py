@@ -105,7 +105,9 @@ def find_clipping(x, *, min_count=5):
     """Samples stuck at the extreme values of a signal: the signature of a saturated ADC.
 
     On each side (maximum and minimum) the extreme value counts as a rail when it is repeated
-    **exactly** at least ``min_count`` times and more often than the next distinct value inward.
+    **exactly** at least ``min_count`` times and more often than the next distinct value inward;
+    a signal that holds nothing but its two extremes, each at least ``min_count`` times (an
+    amplifier swinging between the limits of its ADC), is at a rail throughout.
     A natural signal thins out towards its extremes (a continuous signal reaches its maximum
     once; a coarsely quantised one a few times, fewer than the level below); a saturated one
     piles up at the rail. (A real clipped recording, ``pulse_max.wav``, holds 158 samples at
@@ -135,14 +137,42 @@ def find_clipping(x, *, min_count=5):
     if not hi > lo:
         return np.empty(0, int), np.empty(0, int)
     at_rail = np.zeros(x.size, bool)
+    two_valued = not np.any((xs > lo) & (xs < hi))  # rail to rail, nothing between
     for rail, inward in ((hi, xs[xs < hi]), (lo, xs[xs > lo])):
         n_rail = int(np.count_nonzero(xs == rail))
-        if n_rail < min_count or inward.size == 0:
+        if n_rail < min_count:
+            continue
+        if two_valued:
+            at_rail |= x == rail
             continue
         nxt = inward.max() if rail == hi else inward.min()
         if n_rail > np.count_nonzero(inward == nxt):
             at_rail |= x == rail
     return runs(at_rail)
+
+
+def beyond(x, limit):
+    """Samples further than ``limit`` from the median of ``x`` (NaN samples are not).
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_times,)
+        Signal, any unit.
+    limit : float
+        Largest plausible distance from the median, in the unit of ``x``.
+
+    Returns
+    -------
+    starts, stops : ndarray of int
+        Runs (stop exclusive) of the samples beyond ``limit``.
+    """
+    x = np.asarray(x, dtype=float)
+    finite = np.isfinite(x)
+    if not finite.any():
+        return np.empty(0, int), np.empty(0, int)
+    centre = float(np.median(x[finite]))
+    with np.errstate(invalid="ignore"):
+        return runs(finite & (np.abs(x - centre) > limit))
 
 
 def constant_runs(x, *, min_len):
@@ -306,5 +336,5 @@ def noise_sd(x):
     return float(np.median(np.abs(d - np.median(d))) / (0.6745 * np.sqrt(2)))
 
 
-__all__ = ["constant_runs", "emg_snr_db", "fill_gaps", "find_clipping", "find_gaps", "is_flat",
-           "mains_fraction", "merge_runs", "noise_sd", "runs"]
+__all__ = ["beyond", "constant_runs", "emg_snr_db", "fill_gaps", "find_clipping", "find_gaps",
+           "is_flat", "mains_fraction", "merge_runs", "noise_sd", "runs"]

@@ -16,9 +16,10 @@ import pandas as pd
 
 from ..roles import unusable_emg_reasons
 from ..signal import EMG_BAND_HZ, FORCE_LOWPASS_HZ, clean_emg, lowpass, moving_rms
-from ..utils import SignalQualityError, check_option, logger, verbose
+from ..utils import SignalQualityError, check_option, is_pressure, logger, verbose
 from . import rules as R
 from .checks import (
+    beyond,
     constant_runs,
     emg_snr_db,
     fill_gaps,
@@ -118,8 +119,18 @@ def _check_emg(ch, electrode, flags):
     x = ch.data
     starts, stops = find_clipping(x, min_count=R.CLIP_MIN_COUNT)
     if starts.size:
+        share = float((stops - starts).sum()) / x.size
         flags.extend(_stretches(ch, "clipped", starts, stops,
-                                "EMG saturated (samples stuck at its extreme values)"))
+                                f"EMG saturated ({share:.0%} of its samples stuck at its "
+                                "extreme values)"))
+    if ch.unit == "V":
+        starts, stops = beyond(x, R.EMG_MAX_ABS_V)
+        if starts.size:
+            peak = float(np.nanmax(np.abs(x - np.nanmedian(x))))
+            flags.extend(_stretches(ch, "emg_implausible", starts, stops,
+                                    f"EMG up to {peak:.3g} V from its median (> "
+                                    f"{R.EMG_MAX_ABS_V:g} V, not physiological)",
+                                    value_fn=lambda a, b: peak))
     starts, stops = constant_runs(x, min_len=max(2, round(R.EMG_FROZEN_S * ch.fs)))
     if starts.size:
         flags.extend(_stretches(ch, "frozen", starts, stops,
@@ -143,9 +154,16 @@ def _check_emg(ch, electrode, flags):
 
 def _check_force(ch, flags):
     if ch.unit != "N":
+        what = (f"a pressure ({ch.source_unit}), not a force" if is_pressure(ch.source_unit)
+                else f"in {ch.unit!r}, not newtons")
         flags.append(_flag(ch, "force_uncalibrated",
-                           f"force in {ch.unit!r}, not newtons: forces are in arbitrary units "
+                           f"force {what}: forces are in arbitrary units "
                            "(pass force_calibration= or force_unit=)"))
+    if ch.fs < R.FORCE_MIN_FS_HZ:
+        flags.append(_flag(ch, "force_fs_low",
+                           f"force sampled at {ch.fs:g} Hz, below the {R.FORCE_MIN_FS_HZ:g} Hz "
+                           "relaxation times need: they are coarse (marked rt_flagged)",
+                           value=ch.fs))
     x = ch.data
     starts, stops = find_clipping(x, min_count=R.CLIP_MIN_COUNT)
     if starts.size:

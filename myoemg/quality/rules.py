@@ -51,6 +51,16 @@ EMG_MIN_FS_DISCHARGES_HZ = 1000.0
 EMG_MIN_FS_RAW_HZ = MIN_RAW_EMG_FS
 #: Needle EMG below this rate is noted (SPEC.md §6: needle sampling >= 20 kHz; unverified).
 NEEDLE_MIN_FS_HZ = 20_000.0
+#: EMG further than this from its median is not physiological, in V (ours: 0.1 V, ten times
+#: the largest needle motor-unit potentials of about 10 mV and twenty times the ~5 mV peak of
+#: surface EMG; a larger sample is an artefact, a saturated amplifier or a unit error such as
+#: millivolts labelled volts).
+EMG_MAX_ABS_V = 0.1
+#: Slowest force rate for relaxation times, Hz (ours: 50 Hz, the slowest rate of the
+#: dynamometers seen (SPEC.md §1: force 50–1000 Hz). Below it the 15 Hz force low-pass
+#: (SPEC.md §2, §6) cannot be applied as specified (the filters cap a cut-off at 0.45·fs) and
+#: one sample spans 20 ms or more, a large part of a healthy RT90-5 of a few hundred ms).
+FORCE_MIN_FS_HZ = 50.0
 #: Mains lines carrying more than this share of the EMG-band power are flagged (ours: 50 %);
 #: the hum is removed anyway (see :func:`myoemg.signal.remove_mains`).
 MAINS_MAX_FRAC = 0.5
@@ -92,6 +102,13 @@ RULES = {
              "disconnected or empty channel"),
     "frozen": ("warning", False, f"EMG repeats one value for >= {EMG_FROZEN_S} s: "
                "disconnected or frozen amplifier there"),
+    "emg_implausible": ("warning", False,
+                        f"EMG more than {EMG_MAX_ABS_V:g} V from its median: not physiological "
+                        "(artefact, saturated amplifier or unit error); measures near it are "
+                        "unreliable"),
+    "force_fs_low": ("warning", True,
+                     f"force sampled below {FORCE_MIN_FS_HZ:g} Hz: too slow for the 15 Hz force "
+                     "low-pass and for relaxation times to the resolution they need"),
     "emg_not_raw": ("error", False,
                     f"EMG sampled below {EMG_MIN_FS_RAW_HZ:g} Hz is not raw EMG (an envelope "
                     "or a trend): not analysed as EMG"),
@@ -106,7 +123,8 @@ RULES = {
     "low_snr": ("warning", True,
                 f"EMG activity/rest < {EMG_MIN_SNR_DB:g} dB, or force range < "
                 f"{FORCE_MIN_SNR:g} noise SDs: no signal stands out of the noise"),
-    "force_uncalibrated": ("info", False, "force in arbitrary units: forces are not newtons"),
+    "force_uncalibrated": ("info", False, "force in arbitrary units (uncalibrated counts, or a "
+                           "pressure such as kPa or psi): forces are not newtons"),
     "force_inverted": ("warning", True,
                        "the force swings further below its resting level than above it: "
                        "negative-going trace"),
@@ -126,7 +144,8 @@ RULES = {
 }
 
 __all__ = [
-    "CLIP_MIN_COUNT", "EMG_FROZEN_S", "EMG_MIN_FS_DISCHARGES_HZ",
+    "CLIP_MIN_COUNT", "EMG_FROZEN_S", "EMG_MAX_ABS_V", "EMG_MIN_FS_DISCHARGES_HZ",
+    "FORCE_MIN_FS_HZ",
     "EMG_MIN_FS_RAW_HZ", "EMG_MIN_SNR_DB", "FLAT_ABS", "FORCE_MAX_N", "FORCE_MIN_PEAK_N",
     "FORCE_MIN_SNR", "FORCE_NEGATIVE_FRAC", "FORCE_NEGATIVE_MIN_S", "MAINS_MAX_FRAC",
     "MAX_FILL_S", "MAX_MISSING_FRAC", "MERGE_GAP_S", "MIN_OVERLAP_FRAC", "NEEDLE_MIN_FS_HZ",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import signal as sps
 
-from ..utils import check_option, logger, validate_fs
+from ..utils import SignalQualityError, check_option, logger, validate_fs, validate_positive
 from .quiet import detect_mains
 
 __all__ = ["EMG_BAND_HZ", "EMG_BANDS_HZ", "FORCE_LOWPASS_HZ", "bandpass", "clean_emg",
@@ -23,6 +23,50 @@ EMG_BAND_HZ = (20.0, 450.0)
 EMG_BANDS_HZ = {"surface": EMG_BAND_HZ, "needle": (10.0, 10_000.0)}
 #: Default force low-pass before level crossings, Hz (SPEC.md §2, §6: "~10–20 Hz", ours: 15 Hz).
 FORCE_LOWPASS_HZ = 15.0
+
+
+#: Highest Butterworth order accepted (ours: 10). The filters run forward and backward, so the
+#: effective order is twice this; the EMG and force filters use 2 to 4 (SPEC.md §6), and a
+#: higher order adds nothing but ringing and, at low cut-offs, numerical trouble (an order of
+#: 200 returns NaN).
+MAX_ORDER = 10
+
+
+def _check_order(order):
+    if isinstance(order, bool) or not isinstance(order, (int, np.integer)):
+        raise TypeError(f"order must be a whole number, got {type(order).__name__}.")
+    if not 1 <= order <= MAX_ORDER:
+        raise ValueError(f"order={order} is outside 1..{MAX_ORDER}: a zero-phase Butterworth "
+                         f"of order {MAX_ORDER} (applied twice) is already steeper than EMG and "
+                         "force analysis needs.")
+    return int(order)
+
+
+def _check_finite(x, fs, axis):
+    """Refuse NaN or infinite samples, saying where the first one is.
+
+    A zero-phase IIR filter spreads one NaN over the whole output; filling it would invent
+    signal. :func:`myoemg.quality.check_recording` fills short gaps (and flags them) before any
+    filter runs, and refuses long ones.
+    """
+    bad = ~np.isfinite(x)
+    if not bad.any():
+        return
+    moved = np.moveaxis(bad, axis, -1)
+    where = np.argwhere(moved)[0]
+    row = f"row {tuple(int(i) for i in where[:-1])}, " if moved.ndim > 1 else ""
+    raise SignalQualityError(
+        f"x holds {int(bad.sum())} NaN or infinite samples (first at {row}sample "
+        f"{int(where[-1])}, {where[-1] / fs:.4f} s); fill or cut them out first (short gaps: "
+        "myoemg.quality.fill_gaps).")
+
+
+def _check_cutoff(freq, name, fs):
+    value = validate_positive(freq, name, "Hz")
+    if value >= 0.45 * fs:
+        raise ValueError(f"{name}={value:g} Hz is at or above 0.45·fs ({0.45 * fs:g} Hz at "
+                         f"fs={fs:g} Hz); a high-pass there leaves no band.")
+    return value
 
 
 def _nyquist_guard(freq, fs):
@@ -48,34 +92,53 @@ def bandpass(x, *, fs, l_freq, h_freq, order=4, axis=-1):
         Pass-band edges in Hz; ``None`` for a low-pass or high-pass only. ``h_freq`` is kept
         below 0.45·fs.
     order : int
-        Butterworth order (applied twice, forward and backward).
+        Butterworth order, 1 to :data:`MAX_ORDER` (10) (applied twice, forward and backward).
     axis : int
         Time axis.
 
     Returns
     -------
     y : ndarray, same shape as ``x``
+
+    Raises
+    ------
+    SignalQualityError
+        ``x`` holds NaN or infinite samples (a ``ValueError``; the message says where).
+    ValueError
+        An order outside 1..10, a cut-off that is not a finite number above 0 Hz, a high-pass
+        edge at or above 0.45·fs, or an empty band.
     """
     fs = validate_fs(fs)
+    order = _check_order(order)
     x = np.asarray(x, dtype=float)
-    h = None if h_freq is None else _nyquist_guard(h_freq, fs)
+    if l_freq is not None:
+        l_freq = _check_cutoff(l_freq, "l_freq", fs)
+    h = None if h_freq is None else _nyquist_guard(validate_positive(h_freq, "h_freq", "Hz"),
+                                                   fs)
+    if l_freq is None and h is None:
+        return x.copy()
+    _check_finite(x, fs, axis)
     if l_freq is not None and h is not None:
         if l_freq >= h:
             raise ValueError(f"band {l_freq}-{h_freq} Hz is empty at fs={fs} Hz.")
         sos = sps.butter(order, [l_freq, h], btype="bandpass", fs=fs, output="sos")
     elif l_freq is not None:
         sos = sps.butter(order, l_freq, btype="highpass", fs=fs, output="sos")
-    elif h is not None:
-        sos = sps.butter(order, h, btype="lowpass", fs=fs, output="sos")
     else:
-        return x.copy()
+        sos = sps.butter(order, h, btype="lowpass", fs=fs, output="sos")
     if x.shape[axis] < 2:
         return x.copy()
     return sps.sosfiltfilt(sos, x, axis=axis, padlen=_padlen(x.shape[axis], sos))
 
 
 def lowpass(x, *, fs, cutoff_hz, order=4, axis=-1):
-    """Zero-phase Butterworth low-pass at ``cutoff_hz`` (Hz); see :func:`bandpass`."""
+    """Zero-phase Butterworth low-pass at ``cutoff_hz`` (Hz); see :func:`bandpass`.
+
+    ``cutoff_hz`` must be a finite number above 0 (it is kept below 0.45·fs); NaN samples and
+    orders outside 1..10 are refused as in :func:`bandpass`.
+    """
+    if cutoff_hz is None:
+        raise ValueError("cutoff_hz (low-pass cut-off in Hz) is required; got None.")
     return bandpass(x, fs=fs, l_freq=None, h_freq=cutoff_hz, order=order, axis=axis)
 
 
@@ -242,9 +305,20 @@ def moving_rms(x, *, fs, window_s=0.05, axis=-1):
     Returns
     -------
     rms : ndarray, same shape as ``x``, in the unit of ``x``
+
+    Raises
+    ------
+    SignalQualityError
+        ``x`` holds NaN or infinite samples (a running sum would carry one to every later
+        sample); the message says where.
+    ValueError
+        ``window_s`` not a finite number of seconds above 0.
     """
     fs = validate_fs(fs)
-    x = np.moveaxis(np.asarray(x, dtype=float), axis, -1)
+    window_s = validate_positive(window_s, "window_s", "s")
+    x = np.asarray(x, dtype=float)
+    _check_finite(x, fs, axis)
+    x = np.moveaxis(x, axis, -1)
     n = max(1, round(window_s * fs))
     csum = np.concatenate([np.zeros(x.shape[:-1] + (1,)), np.cumsum(x**2, axis=-1)], axis=-1)
     idx = np.arange(x.shape[-1])

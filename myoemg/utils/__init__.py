@@ -1,6 +1,16 @@
 """Layer 0: validation, errors, logging and file helpers used by every other layer."""
 
-from ._check import as_2d, check_option, missing_channel, soft_import, suggest, validate_fs
+from ._check import (
+    FS_RANGE_HZ,
+    as_2d,
+    check_option,
+    missing_channel,
+    soft_import,
+    suggest,
+    summarise_names,
+    validate_fs,
+    validate_positive,
+)
 from ._errors import (
     EXIT_CODES,
     INTERNAL_ERROR,
@@ -17,13 +27,24 @@ from ._errors import (
     exit_code,
 )
 from ._files import atomic_path, check_not_input, protect_inputs, write_text_atomic
+from ._inputs import (
+    MAX_HEADER_BYTES,
+    MAX_INPUT_BYTES,
+    check_input_file,
+    input_limit,
+    input_size_limit,
+    open_input,
+    read_input_bytes,
+)
 from ._logging import logger, use_log_level, verbose
 from ._units import (
     KGF_N,
     LBF_N,
+    PRESSURE_UNITS,
     UNCALIBRATED_UNITS,
     convert_to_si,
     force_suffix,
+    is_pressure,
     is_uncalibrated,
     normalise_unit,
     si_factor,
@@ -31,12 +52,15 @@ from ._units import (
 )
 
 __all__ = [
-    "KGF_N", "LBF_N", "UNCALIBRATED_UNITS", "convert_to_si", "force_suffix", "is_uncalibrated",
-    "normalise_unit", "si_factor", "to_si",
+    "KGF_N", "LBF_N", "PRESSURE_UNITS", "UNCALIBRATED_UNITS", "convert_to_si", "force_suffix",
+    "is_pressure", "is_uncalibrated", "normalise_unit", "si_factor", "to_si",
     "EXIT_CODES", "INTERNAL_ERROR", "INTERRUPTED", "USAGE_ERROR", "exit_code",
     "ChannelError", "MyoemgError", "NoTrialsError", "OutputError",
     "RecordingError", "SignalQualityError", "UnitError", "UnsupportedFormatError",
     "as_2d", "atomic_path", "check_not_input", "check_option", "logger", "missing_channel",
     "protect_inputs", "soft_import",
     "suggest", "use_log_level", "validate_fs", "verbose", "write_text_atomic",
+    "FS_RANGE_HZ", "MAX_HEADER_BYTES", "MAX_INPUT_BYTES", "check_input_file", "input_limit",
+    "input_size_limit",
+    "open_input", "read_input_bytes", "summarise_names", "validate_positive",
 ]

@@ -11,18 +11,81 @@ import numpy as np
 
 from ._errors import ChannelError, SignalQualityError, UnsupportedFormatError
 
+#: Plausible sampling rates of any channel, in Hz (ours). Below 1 mHz (one sample in 17
+#: minutes) a "signal" is no signal: the slowest real channels seen are 1/30 Hz sleep-stage
+#: channels of EDF files. Above 1 MHz: 20 times the fastest needle-EMG rates (10–50 kHz,
+#: SPEC.md §1) and beyond any biopotential or force amplifier; such a rate comes from a damaged
+#: header, and filter design breaks down at either extreme (1e-300 and 1e300 Hz give
+#: singular filters).
+FS_RANGE_HZ = (1e-3, 1e6)
+
 
 def validate_fs(fs, name="fs"):
-    """Return ``fs`` as a float after checking it is a finite rate above zero, in Hz."""
+    """Return ``fs`` as a float after checking it is a plausible rate in Hz.
+
+    Raises
+    ------
+    ValueError
+        None, not finite, at or below 0, or outside :data:`FS_RANGE_HZ` (1 mHz to 1 MHz); the
+        message names the parameter.
+    TypeError
+        Not a number.
+    """
     if fs is None:
         raise ValueError(f"{name} (sampling rate in Hz) is required; got None.")
+    if isinstance(fs, bool):
+        raise TypeError(f"{name} must be a number in Hz, got a bool.")
     try:
         value = float(fs)
     except (TypeError, ValueError):
         raise TypeError(f"{name} must be a number in Hz, got {type(fs).__name__}.") from None
     if not math.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be a finite rate above 0 Hz, got {fs!r}.")
+    lo, hi = FS_RANGE_HZ
+    if not lo <= value <= hi:
+        raise ValueError(f"{name} = {value:g} Hz is outside the plausible range of sampling "
+                         f"rates ({lo:g} Hz to {hi:g} Hz); check the rate and its unit.")
     return value
+
+
+def validate_positive(value, name, unit="s"):
+    """Return ``value`` as a float after checking it is finite and above 0 (a duration, ...).
+
+    Raises
+    ------
+    ValueError
+        Not finite, or at or below 0; the message names the parameter.
+    TypeError
+        Not a number.
+    """
+    if isinstance(value, bool):
+        raise TypeError(f"{name} must be a number in {unit}, got a bool.")
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number in {unit}, got "
+                        f"{type(value).__name__}.") from None
+    if not math.isfinite(out) or out <= 0:
+        raise ValueError(f"{name} must be a finite number of {unit} above 0, got {value!r}.")
+    return out
+
+
+def summarise_names(names, *, head=5, tail=2):
+    """A list of names for a message, summarised when long (the first, '…', the last, the count).
+
+    Examples
+    --------
+    >>> summarise_names(["a", "b"])
+    "['a', 'b']"
+    >>> summarise_names([f"ch{i}" for i in range(3000)])
+    "['ch0', 'ch1', 'ch2', 'ch3', 'ch4', …, 'ch2998', 'ch2999'] (3000 in all)"
+    """
+    names = [str(n) for n in names]
+    if len(names) <= head + tail + 1:
+        return repr(names)
+    shown = ", ".join(repr(n) for n in names[:head])
+    last = ", ".join(repr(n) for n in names[-tail:]) if tail else ""
+    return f"[{shown}, …{', ' + last if last else ''}] ({len(names)} in all)"
 
 
 def check_option(parameter, value, allowed):
@@ -70,7 +133,8 @@ def missing_channel(kind, name, available, source=None):
     """Build the :class:`ChannelError` for a channel that is not there."""
     where = f" in {source}" if source else ""
     return ChannelError(
-        f"{kind} channel {name!r} not found{where}; channels are {list(available)}."
+        f"{kind} channel {name!r} not found{where}; channels are "
+        f"{summarise_names(list(available))}."
         f"{suggest(name, available)}"
     )
 

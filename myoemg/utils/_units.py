@@ -63,6 +63,17 @@ UNCALIBRATED_UNITS = {"", "a.u.", "au", "arb", "arbitrary", "count", "counts", "
                       "raw", "digital", "bits", "none", "-", "unitless", "1"}
 
 
+#: Pressure units: a bulb or cuff dynamometer (Martin vigorimeter) measures pressure, not force;
+#: its readings are kept in arbitrary units unless calibrated (newtons per unit).
+PRESSURE_UNITS = {"pa", "kpa", "hpa", "mpa", "bar", "mbar", "psi", "mmhg", "cmh2o", "inhg",
+                  "torr", "atm"}
+
+
+def is_pressure(unit):
+    """True when ``unit`` is a pressure ('kPa', 'psi', 'mmHg', 'bar'...)."""
+    return normalise_unit(unit) in PRESSURE_UNITS
+
+
 def is_uncalibrated(unit):
     """True when ``unit`` means "no physical unit" (counts, 'a.u.', nothing)."""
     return normalise_unit(unit) in UNCALIBRATED_UNITS
@@ -144,6 +155,13 @@ def _force_to_si(data, unit, name, source, force_unit, force_calibration):
         per = unit or "unit"
         return (data * cal, "N",
                 f"{name}: {unit or 'raw'} x {cal:g} N/{per} -> N (force_calibration)")
+    if is_pressure(unit):
+        note = (f"{name}: pressure ({unit}), not force; kept uncalibrated (a.u.); pass "
+                f"force_calibration=<newtons per {unit}> to convert")
+        logger.warning("%s: force channel %r is a pressure in %r, not a force; kept in "
+                       "arbitrary units (a.u.). Pass force_calibration=<newtons per %s> to "
+                       "convert it.", source, name, unit, unit)
+        return data, "a.u.", note
     logger.warning(
         "%s: force channel %r is in %r, not a force unit; kept uncalibrated (a.u.). Pass "
         "force_calibration=<newtons per %s> (negative to flip a negative-going trace) or "

@@ -66,8 +66,11 @@ def test_sigint_at_any_moment_is_one_line_and_exit_130(tmp_path):
     # before the last delays, but most runs must have been interrupted.
     assert len(signalled) >= len(delays) - 2, f"only {sorted(signalled)} were interrupted"
     for delay, result in signalled.items():
+        code, out, err = result
+        if code == 0 and "wrote " in out and not err:
+            continue  # the signal landed as the finished run was exiting: nothing was lost
         _assert_clean_interrupt(result, f"SIGINT at {delay} s")
-        assert result[2] == "myoemg: interrupted.\n"
+        assert err == "myoemg: interrupted.\n"
 
 
 def test_sigterm_and_a_second_ctrl_c_while_unwinding(tmp_path):
