@@ -40,7 +40,8 @@ extensions = [
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "auto_examples/*.ipynb",
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "examples",  # gallery sources
+                    "auto_examples/*.ipynb",
                     "auto_examples/*.py", "auto_examples/*.zip", "auto_examples/*.json",
                     "auto_examples/*.md5", "auto_examples/*.codeobj.json"]
 templates_path = ["_templates"]
@@ -56,7 +57,6 @@ suppress_warnings = []
 # -- autodoc / autosummary / numpydoc ------------------------------------------------------
 autosummary_generate = True
 autosummary_ignore_module_all = False  # a module's table lists its __all__
-autodoc_default_options = {"inherited-members": False, "show-inheritance": False}
 autodoc_typehints = "none"  # types are written in the numpydoc sections
 autodoc_member_order = "groupwise"
 autoclass_content = "class"
@@ -87,6 +87,11 @@ numpydoc_xref_aliases = {
     "Info": "mne.Info",
     "Figure": "matplotlib.figure.Figure",
     "Axes": "matplotlib.axes.Axes",
+    # the same objects written in full
+    **{name: name for name in ("numpy.ndarray", "pandas.DataFrame", "pandas.Series",
+                               "mne.io.Raw", "mne.io.BaseRaw", "mne.io.RawArray",
+                               "mne.Annotations", "mne.Info", "matplotlib.figure.Figure",
+                               "matplotlib.axes.Axes", "pathlib.Path")},
     # myoemg's classes by their short names (generated below from each module's __all__)
 }
 
