@@ -21,7 +21,6 @@ import tempfile
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-import numpy as np
 
 import myoemg
 from myoemg.io import write_edf, write_force_csv
@@ -76,8 +75,8 @@ table.round(3)
 # ------
 # The EMG envelope (50 ms RMS) and the force around the first grip, with the force placed as
 # the files say (starting with the EMG) and as the cross-correlation placed it.
-env = myoemg.signal.moving_rms(myoemg.signal.bandpass(emg.data, fs=emg.fs, l_freq=20.0, h_freq=450.0),
-                               fs=emg.fs, window_s=0.05)
+band = myoemg.signal.bandpass(emg.data, fs=emg.fs, l_freq=20.0, h_freq=450.0)
+env = myoemg.signal.moving_rms(band, fs=emg.fs, window_s=0.05)
 fig, ax = plt.subplots(figsize=(9, 3.5), layout="constrained")
 ax.plot(emg.times, 1e6 * env, color="0.4", lw=0.8, label="EMG envelope (µV)")
 ax2 = ax.twinx()

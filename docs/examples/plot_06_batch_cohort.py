@@ -74,7 +74,8 @@ sessions[["subject", "group", "pattern", "grade", "rt90_5_first_s", "rt90_5_last
 uln = myoemg.grading.DEVICE_ULN["simulated"]["uln_s"]
 fig, axes = plt.subplots(1, 2, figsize=(8, 3.5), sharey=True, layout="constrained")
 order = list(GROUPS)
-for ax, col, title in zip(axes, ["rt90_5_first_s", "rt90_5_last_s"], ["grip 1", "last grip"]):
+panels = [("rt90_5_first_s", "grip 1"), ("rt90_5_last_s", "last grip")]
+for ax, (col, title) in zip(axes, panels, strict=True):
     ax.axhspan(0, uln, color="0.9", label="normal range (≤ ULN)")
     for x, group in enumerate(order):
         values = sessions.loc[sessions["group"] == group, col].to_numpy()
