@@ -189,5 +189,6 @@ html_context = {"default_mode": "light"}
 html_sidebars = {"index": [], "getting_started": []}
 
 myst_heading_anchors = 2
+smartquotes = False  # "--no-report" in the CLI reference stays two hyphens
 
 os.environ.setdefault("MPLBACKEND", "agg")  # examples draw without a display
