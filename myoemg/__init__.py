@@ -27,15 +27,16 @@ _ATTRIBUTES = {
     "batch": "myoemg.batching",
 }
 #: Subpackages and modules reachable as attributes (``myoemg.sim.simulate_session``).
-_SUBMODULES = ("batching", "detect", "evaluation", "export", "grading", "io", "metrics",
-               "pipeline", "quality", "recording", "report", "results", "roles", "signal", "sim",
-               "utils", "viz")
+_SUBMODULES = ("batching", "datasets", "detect", "evaluation", "export", "grading", "io",
+               "metrics", "pipeline", "quality", "recording", "report", "results", "roles",
+               "signal", "sim", "utils", "viz")
 
 __all__ = ["__version__", *_ATTRIBUTES, *_SUBMODULES]
 
 if TYPE_CHECKING:  # what static tools and IDEs see; nothing here runs at import
     from . import (  # noqa: F401
         batching,
+        datasets,
         detect,
         evaluation,
         export,

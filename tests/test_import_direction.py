@@ -28,6 +28,7 @@ ALLOWED = {
     "metrics": {"utils", "recording", "signal", "results"},
     "grading": {"utils", "metrics", "results"},
     "results": {"utils", "recording"},
+    "datasets": {"utils"},
     "io": {"utils", "roles", "recording"},
     "sim": {"utils", "recording", "signal"},
     "quality": {"utils", "roles", "recording", "signal", "results"},

@@ -60,7 +60,7 @@ REFERENCE_WINDOW_S = 0.3
 #: 8–12 Hz, which a 15 Hz crossing filter keeps).
 RELEASE_LOWPASS_HZ = 5.0
 #: Level (percent of the peak above baseline) surely inside the final fall (ours: the 30 %
-#: of :func:`myoemg.detect.find_trials`, above which a grip is held).
+#: of :func:`myoemg.detect.trials.find_trials`, above which a grip is held).
 ANCHOR_PCT = 30.0
 #: The fall is steeper than the hold by more than this fraction of its steepest slope (ours).
 FALL_SLOPE_FRAC = 0.1
@@ -96,9 +96,9 @@ def relaxation_times(force, trials, *, fs, lowpass_hz=FORCE_LOWPASS_HZ, levels_p
     force : ndarray, shape (n_times,)
         Force, in newtons or arbitrary units (as ``trials`` says).
     trials : DataFrame
-        From :func:`myoemg.detect.find_trials`: needs ``trial``, ``peak_s``, ``window_end_s``,
-        and ``baseline_n`` / ``peak_force_n`` (peak above baseline) — or ``baseline_au`` /
-        ``peak_force_au`` for a force in arbitrary units.
+        From :func:`myoemg.detect.trials.find_trials`: needs ``trial``, ``peak_s``,
+        ``window_end_s``, and ``baseline_n`` / ``peak_force_n`` (peak above baseline) — or
+        ``baseline_au`` / ``peak_force_au`` for a force in arbitrary units.
     fs : float
         Sampling rate of the force, in Hz.
     lowpass_hz : float

@@ -180,7 +180,7 @@ def render_html(analysis, *, identify=False, trial_figures=True, audio=True):
     -------
     html : str
     """
-    jinja2 = soft_import("jinja2", "the HTML report", extra="report")
+    jinja2 = soft_import("jinja2", "the HTML report")
     s, rec = analysis.summary, analysis.recording
     scrub = Scrubber(rec.identifiers if rec is not None else {}, enabled=not identify)
     header, ident = _header(analysis, scrub, identify)

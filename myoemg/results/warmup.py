@@ -173,7 +173,7 @@ class PeakForceCourse(Result):
         The change as a percentage of ``first``.
     force_unit : str
         'N', or 'a.u.' for an uncalibrated force; serialised names carry it (``first_n`` or
-        ``first_au``, :func:`~myoemg.results.force_key`).
+        ``first_au``, :func:`~myoemg.results._base.force_key`).
     """
 
     per_trial: tuple

@@ -184,7 +184,7 @@ def remove_mains(x, *, fs, mains_hz="auto", n_harmonics=None, block_s=1.0, n_ite
     Parameters
     ----------
     x : ndarray, shape (..., n_times)
-            Signal (EMG in volts). Stretches louder than 3x the channel's median 50 ms RMS start
+        Signal (EMG in volts). Stretches louder than 3x the channel's median 50 ms RMS start
         with zero weight.
     fs : float
         Sampling rate in Hz.

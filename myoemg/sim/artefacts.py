@@ -42,7 +42,7 @@ def voluntary_release(*, fs, n_times, start_s, duration_s, n_units=20, amplitude
     -------
     x : ndarray, shape (n_times,)
     truth : dict
-        One row of :data:`TRUTH_COLUMNS` with ``kind='interference'``.
+        One row of :data:`myoemg.sim.potentials.TRUTH_COLUMNS` with ``kind='interference'``.
     """
     rng = np.random.default_rng(rng)
     amps = amplitude_v * np.exp(rng.uniform(np.log(0.05), 0, n_units))
@@ -94,7 +94,7 @@ def mains_hum(*, fs, n_times, start_s, duration_s, mains_hz=50.0, amplitude_v=50
     -------
     x : ndarray, shape (n_times,)
     truth : dict
-        One row of :data:`TRUTH_COLUMNS` with ``kind='artefact'``.
+        One row of :data:`myoemg.sim.potentials.TRUTH_COLUMNS` with ``kind='artefact'``.
     """
     rng = np.random.default_rng(rng)
     t = t0 + np.arange(n_times) / fs
@@ -133,7 +133,7 @@ def movement_artefact(*, fs, n_times, start_s, duration_s, amplitude_v=2e-3, n_s
     -------
     x : ndarray, shape (n_times,)
     truth : dict
-        One row of :data:`TRUTH_COLUMNS` with ``kind='artefact'``.
+        One row of :data:`myoemg.sim.potentials.TRUTH_COLUMNS` with ``kind='artefact'``.
     """
     rng = np.random.default_rng(rng)
     t = t0 + np.arange(n_times) / fs

@@ -83,7 +83,7 @@ def voluntary_train(*, fs, n_times, start_s, duration_s, rate_hz=10.0, rate_end_
     -------
     x : ndarray, shape (n_times,)
     truth : dict
-        One row of :data:`TRUTH_COLUMNS` with ``kind='voluntary'``.
+        One row of :data:`myoemg.sim.potentials.TRUTH_COLUMNS` with ``kind='voluntary'``.
     """
     rng = np.random.default_rng(rng)
     rate_end_hz = rate_hz if rate_end_hz is None else rate_end_hz
@@ -123,7 +123,7 @@ def fibrillation_train(*, fs, n_times, start_s, duration_s, rate_hz=5.0, cv=0.02
     -------
     x : ndarray, shape (n_times,)
     truth : dict
-        One row of :data:`TRUTH_COLUMNS` with ``kind='fibrillation'``.
+        One row of :data:`myoemg.sim.potentials.TRUTH_COLUMNS` with ``kind='fibrillation'``.
     """
     rng = np.random.default_rng(rng)
     shape = {"fibrillation": fibre_potential, "psw": positive_sharp_wave}[wave]
@@ -171,7 +171,7 @@ def crd_train(*, fs, n_times, start_s, duration_s, rate_hz=30.0, amplitude_v=400
     -------
     x : ndarray, shape (n_times,)
     truth : dict
-        One row of :data:`TRUTH_COLUMNS` with ``kind='crd'``.
+        One row of :data:`myoemg.sim.potentials.TRUTH_COLUMNS` with ``kind='crd'``.
     """
     rng = np.random.default_rng(rng)
     offsets = np.concatenate([[0.0], np.cumsum(spacing_s * rng.uniform(0.7, 1.3,
@@ -221,7 +221,7 @@ def neuromyotonic_train(*, fs, n_times, start_s, duration_s, rate_hz=200.0, rate
     -------
     x : ndarray, shape (n_times,)
     truth : dict
-        One row of :data:`TRUTH_COLUMNS` with ``kind='neuromyotonic'``.
+        One row of :data:`myoemg.sim.potentials.TRUTH_COLUMNS` with ``kind='neuromyotonic'``.
     """
     rng = np.random.default_rng(rng)
     rate_end_hz = 0.85 * rate_hz if rate_end_hz is None else rate_end_hz
