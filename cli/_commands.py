@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ._common import (
     add_analysis_arguments,
+    add_bids_arguments,
     add_channel_arguments,
     add_reading_arguments,
     add_recording_arguments,
@@ -50,6 +51,7 @@ def _analyze(parser):
     parser.add_argument("--audio", action="store_true",
                         help="also write the EMG after each release and of each discharge as "
                              "WAV files in OUT/audio (to listen to)")
+    add_bids_arguments(parser)
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
 
 
@@ -100,6 +102,7 @@ def _batch(parser):
     add_analysis_arguments(parser)
     parser.add_argument("--no-report", action="store_true",
                         help="do not write report.html per recording")
+    add_bids_arguments(parser, each_file=True)
     parser.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
                         help="any other option of myoemg.read / myoemg.analyze "
                              "(e.g. --option max_lag_s=30); repeat for several")
@@ -126,7 +129,8 @@ error (a bug).
 COMMANDS = {c.name: c for c in (
     Command("analyze", "analyse a recording: trials, relaxation times, discharges",
             "Analyse a grip-relaxation recording and write trials.csv, discharges.csv, "
-            "summary.json and report.html (unless --no-report).", _analyze),
+            "summary.json and report.html (unless --no-report); for a BIDS-EMG input, the same "
+            "as a BIDS derivative dataset in OUT/derivatives/myoemg.", _analyze),
     Command("info", "show what a file holds and how myoemg reads it",
             "Show what a recording holds and how myoemg reads it: channels, roles, rates, "
             "units, conversions, duration, events and metadata (identifying fields only "

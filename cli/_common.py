@@ -7,6 +7,7 @@ arguments of :func:`myoemg.read`, :func:`myoemg.analyze` and :meth:`myoemg.Analy
 user did not give is left out, so the library's default applies.
 """
 
+import argparse
 import math
 from dataclasses import dataclass, field
 
@@ -82,6 +83,16 @@ def add_analysis_arguments(parser):
                        help="skip myotonic-discharge detection")
 
 
+def add_bids_arguments(parser, *, each_file=False):
+    """``--bids-derivatives`` / ``--no-bids-derivatives``: name the outputs the BIDS way."""
+    what = "each BIDS-EMG input" if each_file else "a BIDS-EMG input"
+    parser.add_argument("--bids-derivatives", action=argparse.BooleanOptionalAction,
+                        help="write the outputs as a BIDS derivative dataset, "
+                             "OUT/derivatives/myoemg, named by the input's entities (default: "
+                             f"yes for {what}; any other input needs a subject code in its "
+                             "header)")
+
+
 def add_recording_arguments(parser, *, analysed=True):
     """The recording, an optional separate force file, and how to read them.
 
@@ -136,6 +147,8 @@ def call_options(args):
         options.analyze["detect"] = False
     if getattr(args, "no_report", False):
         options.save["report"] = False
+    if getattr(args, "bids_derivatives", None) is not None:
+        options.save["bids_derivatives"] = args.bids_derivatives
     return options
 
 

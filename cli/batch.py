@@ -92,5 +92,8 @@ def _summary(result, *, quiet, wording):
           f"{c['skipped']} up to date, {c['failed']} failed"
           f"{' (see failures.csv)' if c['failed'] else ''}; wall time "
           f"{result.manifest.get('wall_s', float('nan')):.1f} s.")
+    derivatives = out / "derivatives" / "myoemg"
+    per_recording = (f"one folder per recording; BIDS derivatives in {derivatives}"
+                     if derivatives.is_dir() else "one folder per recording")
     print(f"wrote {out}/trials.csv, sessions.csv, discharges.csv, failures.csv, "
-          "batch_manifest.json and one folder per recording")
+          f"batch_manifest.json and {per_recording}")

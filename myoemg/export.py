@@ -27,7 +27,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .utils import atomic_path, force_suffix, logger, write_text_atomic
+from .utils import (
+    RecordingError,
+    atomic_path,
+    bids_derivative_path,
+    bids_entities,
+    force_suffix,
+    is_bids_emg_file,
+    logger,
+    write_text_atomic,
+)
 
 
 def events_columns(force_unit="N"):
@@ -171,11 +180,57 @@ def annotations_to_frame(annotations):
     return out
 
 
-def _bids_stem(analysis):
-    """``sub-<code>_task-grip`` from the subject code in the metadata, else ``task-grip``."""
-    subject = str(analysis.summary.metadata.get("subject") or "")
-    subject = re.sub(r"[^A-Za-z0-9]", "", subject)
-    return f"sub-{subject}_task-grip" if subject else "task-grip"
+#: The task label of a recording without a BIDS name (ours: the task myoemg analyses).
+DEFAULT_TASK = "grip"
+#: The ``desc-`` label of every file myoemg names by BIDS entities.
+DESCRIPTION = "myoemg"
+
+
+def source_entities(analysis):
+    """The BIDS entities that name the outputs of ``analysis``, and where they came from.
+
+    Parameters
+    ----------
+    analysis : Analysis
+        The result of :func:`myoemg.analyze`.
+
+    Returns
+    -------
+    entities : dict of str -> str
+        mne-bids entity names to labels. For a BIDS-EMG input, the entities of its file name
+        (read by mne-bids): subject, session, task, acquisition, run, ... as they are. For any
+        other input, ``subject`` and ``session`` from the recording's metadata when they are
+        codes (letters and digits are kept: BIDS labels hold nothing else; a name is never
+        used, the readers keep only code fields) and ``task`` :data:`DEFAULT_TASK`.
+    from_bids : bool
+        True when the entities come from a BIDS file name.
+    """
+    inputs = analysis.summary.inputs
+    first = inputs[0] if inputs else None
+    if first and is_bids_emg_file(first):
+        try:
+            return bids_entities(first), True
+        except RecordingError as err:
+            logger.warning("%s; outputs are named from the recording's metadata instead.", err)
+    meta = analysis.summary.metadata
+    ents = {}
+    for key in ("subject", "session"):
+        label = re.sub(r"[^A-Za-z0-9]", "", str(meta.get(key) or ""))
+        if label:
+            ents[key] = label
+    ents["task"] = DEFAULT_TASK
+    return ents, False
+
+
+def bids_stem(analysis):
+    """``<entities>_desc-myoemg``: the stem of the files named by BIDS entities.
+
+    For example ``sub-01_ses-01_task-grip_run-1_desc-myoemg`` for
+    ``sub-01_ses-01_task-grip_run-1_emg.edf``, ``sub-P07_task-grip_desc-myoemg`` for an EDF+
+    whose patient code is P07, ``task-grip_desc-myoemg`` without a subject code (see
+    :func:`source_entities`).
+    """
+    return str(bids_derivative_path(source_entities(analysis)[0], description=DESCRIPTION))
 
 
 def write_events_tsv(analysis, directory, *, stem=None, overwrite=True):
@@ -188,7 +243,8 @@ def write_events_tsv(analysis, directory, *, stem=None, overwrite=True):
     directory : str | Path
         Output folder.
     stem : str | None
-        File stem before ``_events``; default ``sub-<subject code>_task-grip``.
+        File stem before ``_events``; default :func:`bids_stem` (the recording's BIDS
+        entities and ``desc-myoemg``).
     overwrite : bool
         Replace existing files.
 
@@ -198,7 +254,7 @@ def write_events_tsv(analysis, directory, *, stem=None, overwrite=True):
         ``events`` and ``events_sidecar`` paths.
     """
     directory = Path(directory)
-    stem = stem or _bids_stem(analysis)
+    stem = stem or bids_stem(analysis)
     ev = events_table(analysis.trials, analysis.discharges)
     paths = {"events": directory / f"{stem}_events.tsv",
              "events_sidecar": directory / f"{stem}_events.json"}
@@ -219,8 +275,19 @@ def write_events_tsv(analysis, directory, *, stem=None, overwrite=True):
     return paths
 
 
-def write_parquet(analysis, directory, *, overwrite=True):
+def write_parquet(analysis, directory, *, stem=None, overwrite=True):
     """Write ``trials.parquet`` and ``discharges.parquet`` when pyarrow is installed.
+
+    Parameters
+    ----------
+    analysis : Analysis
+        The result of :func:`myoemg.analyze`.
+    directory : str | Path
+        Output folder.
+    stem : str | None
+        Prefix of the names (``<stem>_trials.parquet``); None: ``trials.parquet``.
+    overwrite : bool
+        Replace existing files.
 
     Returns
     -------
@@ -235,7 +302,7 @@ def write_parquet(analysis, directory, *, overwrite=True):
     directory = Path(directory)
     paths = {}
     for name, table in (("trials", analysis.trials), ("discharges", analysis.discharges)):
-        path = directory / f"{name}.parquet"
+        path = directory / (f"{stem}_{name}.parquet" if stem else f"{name}.parquet")
         with atomic_path(path, overwrite=overwrite) as tmp:
             _arrow_safe(table).to_parquet(tmp, index=False, engine="pyarrow")
         paths[f"{name}_parquet"] = path
@@ -256,5 +323,6 @@ def _arrow_safe(table):
     return out
 
 
-__all__ = ["EVENTS_COLUMNS", "annotations_to_frame", "events_columns", "events_table",
-           "to_annotations", "write_events_tsv", "write_parquet"]
+__all__ = ["DEFAULT_TASK", "DESCRIPTION", "EVENTS_COLUMNS", "annotations_to_frame",
+           "bids_stem", "events_columns", "events_table", "source_entities", "to_annotations",
+           "write_events_tsv", "write_parquet"]

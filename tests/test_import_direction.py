@@ -34,6 +34,7 @@ ALLOWED = {
     "quality": {"utils", "roles", "recording", "signal", "results"},
     "viz": {"utils", "recording", "results"},
     "export": {"utils", "recording", "results"},
+    "derivatives": {"utils", "export"},
     # Top layers: the one place that wires everything, then what sits on it.
     "pipeline": {"utils", "roles", "recording", "signal", "detect", "metrics", "quality",
                  "grading", "io", "results"},
@@ -44,7 +45,8 @@ ALLOWED = {
 #: Nested imports that may reach upward: thin methods that hand over to the layer doing the work.
 NESTED_UP = {
     "recording": {"io"},  # Recording.to_mne / from_mne -> myoemg.io.mne_raw
-    "results": {"report", "viz", "export"},  # Analysis.save / to_html / plot_* / to_annotations
+    # Analysis.save / to_html / plot_* / to_annotations
+    "results": {"report", "viz", "export", "derivatives"},
 }
 
 

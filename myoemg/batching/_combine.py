@@ -33,8 +33,6 @@ class Combiner:
 
     def add(self, job, record):
         """Take one recording's outcome (its tables are read now, from its folder)."""
-        import pandas as pd
-
         force_file = self.layout.display(job.force)
         if record["status"] == "failed":
             self.parts[job.output] = {"file": job.file, "force_file": force_file,
@@ -47,7 +45,9 @@ class Combiner:
         try:
             if marker is None:
                 raise FileNotFoundError(f"{folder / MARKER} disappeared during the run.")
-            tables = [pd.read_csv(folder / f"{name}.csv") for name in ("trials", "discharges")]
+            names = marker.get("tables") or {}  # BIDS derivatives: .tsv files elsewhere
+            tables = [_read_table(folder / names.get(name, f"{name}.csv"))
+                      for name in ("trials", "discharges")]
         except (OSError, ValueError) as err:  # removed or damaged under our feet
             self.parts[job.output] = {"file": job.file, "force_file": force_file,
                                       "stage": "combine", "error": "OutputError",
@@ -86,6 +86,15 @@ class Combiner:
             discharges=_stack(discharges, [*DISCHARGE_COLUMNS, "trial"]),
             failures=pd.DataFrame(failures, columns=FAILURE_COLUMNS),
             manifest={}, out=self.out)
+
+
+def _read_table(path):
+    """A per-recording table: ``.csv``, or BIDS ``.tsv`` with ``n/a`` for missing values."""
+    import pandas as pd
+
+    if path.suffix == ".tsv":
+        return pd.read_csv(path, sep="\t", na_values=["n/a"])
+    return pd.read_csv(path)
 
 
 def _stack(tables, columns):

@@ -30,7 +30,8 @@ from ._row import SESSION_COLUMNS, session_row, summary_values  # noqa: F401 (SE
 #: Name of the per-recording done-marker, written last (atomically) when a recording's outputs
 #: are complete. It holds the input hashes and parameter fingerprint a re-run compares.
 MARKER = "batch_done.json"
-_NOT_OPTIONS = {"recording", "path", "force", "verbose", "self", "directory", "overwrite"}
+_NOT_OPTIONS = {"recording", "path", "force", "verbose", "self", "directory", "overwrite",
+                "derivatives_root"}  # the batch puts every recording's derivatives in one
 
 
 def _params(func):
@@ -177,17 +178,23 @@ def _read(job, read_opts):
     return read(job.recording, force=Path(job.force) if job.force else False, **read_opts)
 
 
-def _save(res, folder, job, done, save_opts):
-    """Write the analysis outputs and, last, the done-marker (``done``: its hashes etc.)."""
+def _save(res, folder, job, done, save_opts, out):
+    """Write the analysis outputs and, last, the done-marker (``done``: its hashes etc.).
+
+    BIDS derivatives of every recording go to one dataset, ``out/derivatives/myoemg``; the
+    marker then stays in ``folder`` and lists the outputs relative to it.
+    """
     try:
-        paths = res.save(folder, **save_opts)
+        paths = res.save(folder, **{"derivatives_root": out, **save_opts})
+        outputs = {k: os.path.relpath(p, folder).replace(os.sep, "/") for k, p in paths.items()}
         values = summary_values(res.summary)
         marker = {
             "status": "done", "software": "myoemg", "version": __version__,
             "file": job.file, "recording": job.recording, "force": job.force,
             "subject": _str(job.subject or values["subject"]),
             "session": _str(job.session or values["session"]),
-            **done, "outputs": sorted(Path(p).name for p in paths.values()),
+            **done, "outputs": sorted(outputs.values()),
+            "tables": {k: outputs[k] for k in ("trials", "discharges")},
             "session_row": session_row(values, res.trials),
         }
         write_text_atomic(folder / MARKER, json.dumps(marker, indent=2, default=str) + "\n")
@@ -244,7 +251,7 @@ def process(job, out, settings):
             del rec
             stage, timings["analyze_s"], t = "save", time.perf_counter() - t, time.perf_counter()
             _save(res, folder, job, {"sha256": hashes, "fingerprint": fp, "options": options},
-                  save_opts)
+                  save_opts, out)
             timings["save_s"] = time.perf_counter() - t
             record["status"] = "done"
             return record

@@ -20,6 +20,7 @@ from ..utils import (
     RecordingError,
     UnsupportedFormatError,
     input_size_limit,
+    is_bids_emg_file,
     logger,
     use_log_level,
 )
@@ -74,8 +75,7 @@ def _reader_for(path):
                                  "is read only as a BIDS dataset).")
         return importlib.import_module(".bids", __name__).read_bids
     suffix = _suffix(p)
-    if (suffix in (".edf", ".bdf") and p.name.lower().endswith(f"_emg{suffix}")
-            and any(p.parent.glob("*_channels.tsv"))):
+    if is_bids_emg_file(p):
         return importlib.import_module(".bids", __name__).read_bids
     if suffix == ".dat" and p.with_suffix(".hea").is_file():
         suffix = ".hea"

@@ -10,7 +10,10 @@ Layout: ``sub-<label>/[ses-<label>/]emg/*_emg.edf|.bdf`` with ``*_channels.tsv``
 - Units: the EDF header's physical dimension scales the numbers, so it is used; when
   ``channels.tsv`` disagrees (BIDS examples say 'V' while the EDF says 'uV') a warning names both;
   when the EDF gives no unit, the sidecar's is used.
-- Metadata: ``subject`` and ``session`` from the path entities, ``device`` from Manufacturer and
+- Entities and paths through mne-bids (:func:`mne_bids.get_entities_from_fname`,
+  :func:`mne_bids.get_bids_path_from_fname`); the EDF/BDF data are read by our own reader
+  (MNE's would resample the force to the EMG rate).
+- Metadata: ``subject`` and ``session`` from the entities, ``device`` from Manufacturer and
   ManufacturersModelName, ``electrode`` 'needle' or 'surface' when the sidecar text says so,
   ``muscle`` from ``target_muscle`` of the first EMG channel.
 - Events from ``*_events.tsv`` (``onset``, ``duration``, ``trial_type`` or ``value``), else the
@@ -29,9 +32,13 @@ import numpy as np
 import pandas as pd
 
 from ..utils import (
+    EMG_EXTENSIONS,
     ChannelError,
     RecordingError,
+    bids_entities,
+    bids_recording_path,
     check_input_file,
+    dataset_root,
     logger,
     read_input_bytes,
     summarise_names,
@@ -39,43 +46,40 @@ from ..utils import (
 from ._common import build_recording, check_path, make_events, reading
 from .edf import load_edf
 
-_ENTITY = re.compile(r"([a-z]+)-([a-zA-Z0-9]+)")
 _TYPE_KIND = {"EMG": "emg", "FORCE": "force", "MISC": None}
+#: Entities that pick a recording in a folder (mne-bids names).
 ENTITY_KEYS = ("subject", "session", "task", "acquisition", "run", "recording")
-_SHORT = {"subject": "sub", "session": "ses", "task": "task", "acquisition": "acq",
-          "run": "run", "recording": "recording"}
+#: Folders of a dataset that hold no raw recordings (BIDS: derivatives, source data, code).
+_NOT_RAW = {"derivatives", "sourcedata", "code"}
 
 
-def _entities(name):
-    stem = name.split(".")[0]
-    return dict(_ENTITY.findall(stem.rsplit("_", 1)[0]))
+def find_emg_files(root, **wanted):
+    """Every ``*_emg.edf|bdf`` under ``root`` matching the given entities (e.g. subject='01').
 
-
-def _root(path):
-    for parent in [path, *path.parents]:
-        if (parent / "dataset_description.json").is_file():
-            return parent
-    return None
-
-
-def find_emg_files(root, **entities):
-    """Every ``*_emg.edf|bdf`` under ``root`` matching the given entities (e.g. subject='01')."""
+    Entities are read from the names by mne-bids; files below ``derivatives/``,
+    ``sourcedata/`` and ``code/`` are not raw recordings and are left out.
+    """
     root = Path(root)
-    files = sorted([*root.rglob("*_emg.edf"), *root.rglob("*_emg.bdf")])
-    wanted = {_SHORT[k]: str(v) for k, v in entities.items() if v is not None}
+    files = sorted(f for ext in EMG_EXTENSIONS for f in root.rglob(f"*_emg{ext}")
+                   if not _NOT_RAW & set(f.relative_to(root).parts[:-1]))
+    wanted = {k: str(v) for k, v in wanted.items() if v is not None}
     return [f for f in files
-            if all(_entities(f.name).get(k) == v for k, v in wanted.items())]
+            if all(bids_entities(f.name, strict=False).get(k) == v for k, v in wanted.items())]
 
 
 def _sidecar(data_file, suffix_ext):
-    """The most specific inherited sidecar for ``data_file`` (e.g. 'channels.tsv'), or None."""
-    ents = _entities(data_file.name)
-    root = _root(data_file.parent) or data_file.parent
+    """The most specific inherited sidecar for ``data_file`` (e.g. 'channels.tsv'), or None.
+
+    BIDS inheritance: a sidecar applies when its entities are a subset of the data file's;
+    the data file's folder is searched first, then its parents up to the dataset root.
+    """
+    ents = bids_entities(data_file.name, strict=False)
+    root = dataset_root(data_file.parent) or data_file.parent
     folder = data_file.parent
     while True:
         best, best_n = None, -1
         for cand in sorted(folder.glob(f"*_{suffix_ext}")):
-            ce = _entities(cand.name)
+            ce = bids_entities(cand.name, strict=False)
             if all(ents.get(k) == v for k, v in ce.items()) and len(ce) > best_n:
                 best, best_n = cand, len(ce)
         if best is not None:
@@ -119,8 +123,8 @@ def read_bids(path, *, subject=None, session=None, task=None, acquisition=None, 
         path = check_path(files[0])
     with reading(path, "BIDS-EMG"):
         raws, start, events, meta, ident = load_edf(path)
-    ents = _entities(path.name)
-    meta = {**meta, "subject": ents.get("sub"), "session": ents.get("ses")}
+    ents = _recording_entities(path)
+    meta = {**meta, "subject": ents.get("subject"), "session": ents.get("session")}
     chan_file = _sidecar(path, "channels.tsv")
     if chan_file is not None:
         table = _read_tsv(chan_file, dtype=str, keep_default_na=False)
@@ -143,6 +147,16 @@ def read_bids(path, *, subject=None, session=None, task=None, acquisition=None, 
                            identifiers=ident, keep_identifiers=keep_identifiers, emg=emg,
                            force_channel=force_channel, force_unit=force_unit,
                            force_calibration=force_calibration, emg_calibration=emg_calibration)
+
+
+def _recording_entities(path):
+    """The entities of a BIDS-EMG data file; a name mne-bids rejects is read leniently."""
+    try:
+        return {k: v for k, v in bids_recording_path(path).entities.items() if v is not None}
+    except RecordingError as err:
+        logger.warning("%s; its entities are read leniently, and BIDS derivatives of it cannot "
+                       "be named until it is renamed.", err)
+        return bids_entities(path.name, strict=False)
 
 
 def _read_tsv(sidecar, **options):

@@ -57,16 +57,25 @@ class Analysis:
         """Unit of the force values: 'N', 'a.u.' (uncalibrated) or None (no force channel)."""
         return self.summary.force_unit
 
-    def save(self, directory, *, overwrite=True, report=True, identify=False):
+    def save(self, directory, *, overwrite=True, report=True, identify=False,
+             bids_derivatives=None, derivatives_root=None):
         """Write the tables, the summary, the events, Parquet copies and the HTML report.
 
-        Files in ``directory``: ``trials.csv``, ``discharges.csv``, ``summary.json``, a
-        BIDS-compatible ``<stem>_events.tsv`` with its ``.json`` sidecar
-        (:func:`myoemg.export.write_events_tsv`), ``trials.parquet`` and ``discharges.parquet``
-        when pyarrow is installed, and ``report.html`` (when ``report`` is True and matplotlib
-        and jinja2 are installed). Each file is written to a temporary name and then renamed,
-        so an interrupted run never leaves a half-written file, and no output may be one of
-        the files the recording was read from.
+        Plain names (any input) in ``directory``: ``trials.csv``, ``discharges.csv``,
+        ``summary.json``, a BIDS-compatible ``<entities>_desc-myoemg_events.tsv`` with its
+        ``.json`` sidecar (:func:`myoemg.export.write_events_tsv`), ``trials.parquet`` and
+        ``discharges.parquet`` when pyarrow is installed, and ``report.html`` (when ``report``
+        is True and matplotlib and jinja2 are installed).
+
+        BIDS derivatives (a BIDS-EMG input, or ``bids_derivatives=True``): the same outputs as
+        a derivative dataset, ``directory/derivatives/myoemg/`` with its
+        ``dataset_description.json`` and the files in ``sub-<label>/[ses-<label>/]emg/``,
+        named ``<the input's entities>_desc-myoemg_<trials|discharges|events|summary|report>``
+        (tables tab-separated; see :mod:`myoemg.derivatives`).
+
+        Each file is written to a temporary name and then renamed, so an interrupted run
+        never leaves a half-written file, and no output may be one of the files the recording
+        was read from.
 
         Parameters
         ----------
@@ -75,9 +84,16 @@ class Analysis:
         overwrite : bool
             Replace existing outputs (default True; inputs are never replaced).
         report : bool
-            Also write ``report.html`` (default True).
+            Also write the HTML report (default True).
         identify : bool
             Show identifying header fields in the report (default False: de-identified).
+        bids_derivatives : bool | None
+            True: a BIDS derivative dataset (the entities of a BIDS name, else the subject and
+            session codes of the header with ``task-grip``); False: plain names; None
+            (default): BIDS derivatives when the input is a BIDS-EMG file.
+        derivatives_root : str | Path | None
+            The folder that gets ``derivatives/myoemg/`` (default ``directory``; a batch
+            passes its output folder, so every recording joins one derivative dataset).
 
         Returns
         -------
@@ -86,28 +102,38 @@ class Analysis:
         Raises
         ------
         OutputError
-            When an output would replace an input file, or cannot be written.
+            When an output would replace an input file, or cannot be written; in BIDS mode,
+            when the recording has no subject to name it by, or another recording's results
+            hold the same name.
         """
-        from .. import export
+        from .. import derivatives, export
 
-        directory = Path(directory)
+        layout = derivatives.plan(self, directory, bids_derivatives=bids_derivatives,
+                                  derivatives_root=derivatives_root)
         paths = {}
         with protect_inputs(self._input_files()):
+            derivatives.prepare(layout, self)
+            if layout.bids:
+                paths["dataset_description"] = derivatives.write_dataset_description(
+                    layout.root)
             for name, table in (("trials", self.trials), ("discharges", self.discharges)):
-                paths[name] = directory / f"{name}.csv"
+                paths[name] = layout.paths[name]
                 with atomic_path(paths[name], overwrite=overwrite) as tmp:
-                    table.to_csv(tmp, index=False, float_format="%.6g")
-            paths["summary"] = directory / "summary.json"
+                    table.to_csv(tmp, index=False, float_format="%.6g", **layout.table_options)
+            paths["summary"] = layout.paths["summary"]
             write_text_atomic(paths["summary"], self.summary.to_json() + "\n",
                               overwrite=overwrite)
-            paths.update(export.write_events_tsv(self, directory, overwrite=overwrite))
-            paths.update(export.write_parquet(self, directory, overwrite=overwrite))
+            paths.update(export.write_events_tsv(self, layout.folder, stem=layout.stem,
+                                                 overwrite=overwrite))
+            paths.update(export.write_parquet(self, layout.folder,
+                                              stem=layout.stem if layout.bids else None,
+                                              overwrite=overwrite))
             if report:
                 try:
-                    paths["report"] = self.to_html(directory / "report.html",
+                    paths["report"] = self.to_html(layout.paths["report"],
                                                    overwrite=overwrite, identify=identify)
                 except UnsupportedFormatError as err:  # matplotlib or jinja2 missing
-                    logger.warning("report.html not written: %s", err)
+                    logger.warning("%s not written: %s", layout.paths["report"].name, err)
         return paths
 
     def _input_files(self):

@@ -1,5 +1,15 @@
 """Layer 0: validation, errors, logging and file helpers used by every other layer."""
 
+from ._bids import (
+    EMG_EXTENSIONS,
+    SOURCE_ENTITIES,
+    bids_derivative_path,
+    bids_entities,
+    bids_recording_path,
+    dataset_root,
+    is_bids_emg_file,
+    mne_bids,
+)
 from ._check import (
     FS_RANGE_HZ,
     as_2d,
@@ -52,6 +62,8 @@ from ._units import (
 )
 
 __all__ = [
+    "EMG_EXTENSIONS", "SOURCE_ENTITIES", "bids_derivative_path", "bids_entities",
+    "bids_recording_path", "dataset_root", "is_bids_emg_file", "mne_bids",
     "KGF_N", "LBF_N", "PRESSURE_UNITS", "UNCALIBRATED_UNITS", "convert_to_si", "force_suffix",
     "is_pressure", "is_uncalibrated", "normalise_unit", "si_factor", "to_si",
     "EXIT_CODES", "INTERNAL_ERROR", "INTERRUPTED", "USAGE_ERROR", "exit_code",
