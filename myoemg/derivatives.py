@@ -112,10 +112,18 @@ class OutputLayout:
         """True for a BIDS derivative layout."""
         return self.root is not None
 
-    @property
-    def table_options(self):
-        """Keyword arguments of :meth:`pandas.DataFrame.to_csv` for the tables."""
-        return ({"sep": "\t", "na_rep": "n/a"} if self.bids else {})
+    def write_table(self, table, path):
+        """Write ``table`` to ``path``: CSV, or in BIDS mode TSV with ``n/a`` for missing.
+
+        BIDS allows no blank cell, so an empty text (a flag without a reason) is ``n/a`` too;
+        both read back as missing (NaN), as a blank CSV cell does.
+        """
+        if not self.bids:
+            table.to_csv(path, index=False, float_format="%.6g")
+            return
+        text = table.select_dtypes(include=["object", "string"]).columns
+        table = table.assign(**{c: table[c].mask(table[c].astype(str) == "") for c in text})
+        table.to_csv(path, index=False, float_format="%.6g", sep="\t", na_rep="n/a")
 
 
 def plan(analysis, directory, *, bids_derivatives=None, derivatives_root=None):

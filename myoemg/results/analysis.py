@@ -119,7 +119,7 @@ class Analysis:
             for name, table in (("trials", self.trials), ("discharges", self.discharges)):
                 paths[name] = layout.paths[name]
                 with atomic_path(paths[name], overwrite=overwrite) as tmp:
-                    table.to_csv(tmp, index=False, float_format="%.6g", **layout.table_options)
+                    layout.write_table(table, tmp)
             paths["summary"] = layout.paths["summary"]
             write_text_atomic(paths["summary"], self.summary.to_json() + "\n",
                               overwrite=overwrite)
