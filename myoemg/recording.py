@@ -331,7 +331,7 @@ class Recording:
         return out
 
     # -- MNE ----------------------------------------------------------------------------------
-    def to_mne(self, *, split_rates=False):
+    def to_mne(self, *, split_rates=False, line_freq="auto"):
         """Export to :class:`mne.io.Raw` (see :func:`myoemg.io.mne_raw.to_mne`).
 
         Parameters
@@ -339,6 +339,9 @@ class Recording:
         split_rates : bool
             If False (default), one Raw at the highest rate, slower channels resampled for the
             export only; if True, a list of Raws, one per rate (an exact round trip).
+        line_freq : 'auto' | float | None
+            ``raw.info['line_freq']`` in Hz; 'auto' detects 50 or 60 Hz mains on the EMG's
+            quiet stretches (None when neither stands out).
 
         Returns
         -------
@@ -346,7 +349,7 @@ class Recording:
         """
         from .io.mne_raw import to_mne  # the MNE edge lives with the readers
 
-        return to_mne(self, split_rates=split_rates)
+        return to_mne(self, split_rates=split_rates, line_freq=line_freq)
 
     @classmethod
     def from_mne(cls, raw):

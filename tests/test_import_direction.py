@@ -29,7 +29,8 @@ ALLOWED = {
     "grading": {"utils", "metrics", "results"},
     "results": {"utils", "recording"},
     "datasets": {"utils"},
-    "io": {"utils", "roles", "recording"},
+    # signal: to_mne fills info['line_freq'] with the mains detect_mains finds on the EMG
+    "io": {"utils", "roles", "recording", "signal"},
     "sim": {"utils", "recording", "signal"},
     "quality": {"utils", "roles", "recording", "signal", "results"},
     "viz": {"utils", "recording", "results"},

@@ -196,12 +196,15 @@ def _restore(raws, source, keep_identifiers=False):
                      metadata=metadata, source=source)
 
 
-def to_mne(recording, *, split_rates=False):
+def to_mne(recording, *, split_rates=False, line_freq="auto"):
     """Export a Recording to :class:`mne.io.Raw`.
 
     MNE holds one rate per Raw and has no force type. EMG becomes ``emg`` (V), force and other
-    channels ``misc``; each channel's kind, unit and rate are kept in
-    ``raw.info['description']`` (JSON) so :func:`read_raw` restores them.
+    channels ``misc``; a force in newtons carries MNE's newton unit
+    (``raw.info['chs'][i]['unit']`` is ``FIFF_UNIT_N``), an uncalibrated one none
+    (``FIFF_UNIT_NONE``: MNE has no arbitrary unit, and a.u. is never labelled N). Each
+    channel's kind, unit and rate are also kept in ``raw.info['description']`` (JSON) so
+    :func:`read_raw` restores them.
 
     Parameters
     ----------
@@ -211,6 +214,10 @@ def to_mne(recording, *, split_rates=False):
         If False (default), one Raw at the highest rate: slower channels are resampled
         (polyphase, :func:`scipy.signal.resample_poly`) **for the export only**. If True, a list
         of Raws, one per rate, fastest first, with no resampling (an exact round trip).
+    line_freq : 'auto' | float | None
+        ``raw.info['line_freq']`` (Hz). 'auto' (default): detected from the EMG on its quiet
+        stretches (:func:`myoemg.signal.detect_mains`, the test :func:`myoemg.analyze` makes;
+        a fraction of a second), None when no 50 or 60 Hz line stands out or there is no EMG.
 
     Returns
     -------
@@ -218,16 +225,44 @@ def to_mne(recording, *, split_rates=False):
     """
     import mne
 
+    if isinstance(line_freq, str):
+        if line_freq != "auto":
+            raise ValueError(f"line_freq must be 'auto', a frequency in Hz or None, got "
+                             f"{line_freq!r}.")
+        line_freq = detected_mains(recording)
     groups = {}
     for ch in recording.channels:
         groups.setdefault(ch.fs, []).append(ch)
     rates = sorted(groups, reverse=True)
     if split_rates:
-        return [_raw_from(recording, groups[fs], fs, mne) for fs in rates]
-    return _raw_from(recording, recording.channels, rates[0], mne)
+        return [_raw_from(recording, groups[fs], fs, mne, line_freq) for fs in rates]
+    return _raw_from(recording, recording.channels, rates[0], mne, line_freq)
 
 
-def _raw_from(recording, chans, fs, mne):
+def detected_mains(recording):
+    """50.0, 60.0 or None: the mains hum on the EMG's quiet stretches, all EMG channels at once.
+
+    The EMG channels at the fastest EMG rate are tested together
+    (:func:`myoemg.signal.detect_mains`, shape (n_channels, n_times)).
+    """
+    from ..signal import detect_mains
+
+    emg = [ch for ch in recording.channels if ch.kind == "emg"]
+    if not emg:
+        return None
+    fs = max(ch.fs for ch in emg)
+    same = [ch.data for ch in emg if ch.fs == fs]
+    n = min(x.size for x in same)
+    return detect_mains(np.stack([x[:n] for x in same]), fs=fs)
+
+
+def _fiff_unit(unit, FIFF):
+    """MNE's unit constant for a channel unit: volts, newtons, or none (a.u., others)."""
+    return {"V": FIFF.FIFF_UNIT_V, "N": FIFF.FIFF_UNIT_N}.get(unit, FIFF.FIFF_UNIT_NONE)
+
+
+def _raw_from(recording, chans, fs, mne, line_freq):
+    from mne.io.constants import FIFF
     from scipy.signal import resample_poly
 
     n_times = max(round((ch.start_s + ch.duration_s) * fs) for ch in chans)
@@ -243,6 +278,9 @@ def _raw_from(recording, chans, fs, mne):
         row[:start], row[stop:] = x[0], x[stop - start - 1]  # hold edges, no steps to zero
     types = ["emg" if ch.kind == "emg" else "misc" for ch in chans]
     info = mne.create_info([ch.name for ch in chans], fs, types)
+    for ch_info, ch in zip(info["chs"], chans, strict=True):
+        ch_info["unit"] = _fiff_unit(ch.unit, FIFF)  # misc: N for a calibrated force
+    info["line_freq"] = None if line_freq is None else float(line_freq)
     info["description"] = json.dumps({"myoemg": {
         "channels": {ch.name: {"kind": ch.kind, "unit": ch.unit, "fs": ch.fs,
                                "start_s": ch.start_s, "n_times": ch.n_times}
