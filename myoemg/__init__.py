@@ -27,9 +27,9 @@ _ATTRIBUTES = {
     "batch": "myoemg.batching",
 }
 #: Subpackages and modules reachable as attributes (``myoemg.sim.simulate_session``).
-_SUBMODULES = ("batching", "datasets", "detect", "evaluation", "export", "grading", "io",
-               "metrics", "pipeline", "quality", "recording", "report", "results", "roles",
-               "signal", "sim", "utils", "viz")
+_SUBMODULES = ("batching", "datasets", "derivatives", "detect", "evaluation", "export",
+               "grading", "io", "metrics", "pipeline", "quality", "recording", "report",
+               "results", "roles", "signal", "sim", "utils", "viz")
 
 __all__ = ["__version__", *_ATTRIBUTES, *_SUBMODULES]
 
@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # what static tools and IDEs see; nothing here runs at import
     from . import (  # noqa: F401
         batching,
         datasets,
+        derivatives,
         detect,
         evaluation,
         export,

@@ -22,7 +22,7 @@ BIDS requires of ``desc``, and keeps our events apart from the recording's own
 ``*_events.tsv``; the suffix says what the file holds (``events`` is BIDS's; ``trials``,
 ``discharges``, ``summary`` and ``report`` are this pipeline's, as BIDS derivatives allow);
 tables are tab-separated with ``n/a`` for missing values, as BIDS requires of ``.tsv``. Names
-and folders are built by :class:`mne_bids.BIDSPath` and parsed back by mne-bids before use.
+and folders are built by ``mne_bids.BIDSPath`` and parsed back by mne-bids before use.
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ Layout: ``sub-<label>/[ses-<label>/]emg/*_emg.edf|.bdf`` with ``*_channels.tsv``
 - Units: the EDF header's physical dimension scales the numbers, so it is used; when
   ``channels.tsv`` disagrees (BIDS examples say 'V' while the EDF says 'uV') a warning names both;
   when the EDF gives no unit, the sidecar's is used.
-- Entities and paths through mne-bids (:func:`mne_bids.get_entities_from_fname`,
-  :func:`mne_bids.get_bids_path_from_fname`); the EDF/BDF data are read by our own reader
+- Entities and paths through mne-bids (``mne_bids.get_entities_from_fname``,
+  ``mne_bids.get_bids_path_from_fname``); the EDF/BDF data are read by our own reader
   (MNE's would resample the force to the EMG rate).
 - Metadata: ``subject`` and ``session`` from the entities, ``device`` from Manufacturer and
   ManufacturersModelName, ``electrode`` 'needle' or 'surface' when the sidecar text says so,

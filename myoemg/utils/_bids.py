@@ -1,8 +1,8 @@
 """BIDS names through mne-bids: entities of a file name, the dataset root, derivative paths.
 
-Every BIDS name myoemg reads or writes goes through :mod:`mne_bids`
-(:func:`mne_bids.get_entities_from_fname`, :func:`mne_bids.get_bids_path_from_fname`,
-:class:`mne_bids.BIDSPath`), so the entity order and the labels it accepts are those of the
+Every BIDS name myoemg reads or writes goes through ``mne_bids``
+(``mne_bids.get_entities_from_fname``, ``mne_bids.get_bids_path_from_fname``,
+``mne_bids.BIDSPath``), so the entity order and the labels it accepts are those of the
 reference implementation, not a regular expression of ours. The checks that decide *whether*
 a file is BIDS-EMG (:func:`is_bids_emg_file`) look only at names and folders, so they cost
 no import.
@@ -23,7 +23,7 @@ SOURCE_ENTITIES = ("subject", "session", "task", "acquisition", "run", "processi
 
 
 def mne_bids():
-    """The :mod:`mne_bids` module, or an UnsupportedFormatError saying how to install it."""
+    """The ``mne_bids`` module, or an UnsupportedFormatError saying how to install it."""
     try:
         import mne_bids as module
     except ImportError:
@@ -96,7 +96,7 @@ def bids_entities(name, *, strict=True):
 
 
 def bids_recording_path(path):
-    """The :class:`mne_bids.BIDSPath` of a BIDS-EMG data file (root, datatype, entities).
+    """The ``mne_bids.BIDSPath`` of a BIDS-EMG data file (root, datatype, entities).
 
     The root is the folder holding ``dataset_description.json`` when there is one (else the
     folder mne-bids infers from the ``sub-``/``ses-``/datatype levels).
