@@ -41,6 +41,10 @@ from .utils import (
     write_text_atomic,
 )
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads it)
+if TYPE_CHECKING:
+    from typing import Any
+
 #: The pipeline's folder name below ``derivatives/``.
 PIPELINE = "myoemg"
 #: The BIDS version the derivative dataset follows (BIDS-EMG is part of BIDS 1.11).
@@ -50,7 +54,7 @@ BIDS_VERSION = "1.11.0"
 CODE_URL = "https://github.com/myoemg/myoemg"
 
 
-def dataset_description():
+def dataset_description() -> dict[str, Any]:
     """The ``dataset_description.json`` of a myoemg derivative dataset, as a dict."""
     return {
         "Name": "myoemg: grip relaxation, myotonic discharges and warm-up",
@@ -64,7 +68,7 @@ def dataset_description():
     }
 
 
-def write_dataset_description(root, *, overwrite=True):
+def write_dataset_description(root, *, overwrite=True) -> Path:
     """Write ``root/dataset_description.json`` unless it already says the same.
 
     Returns
@@ -108,11 +112,11 @@ class OutputLayout:
     entities: dict = field(default_factory=dict)
 
     @property
-    def bids(self):
+    def bids(self) -> bool:
         """True for a BIDS derivative layout."""
         return self.root is not None
 
-    def write_table(self, table, path):
+    def write_table(self, table, path) -> None:
         """Write ``table`` to ``path``: CSV, or in BIDS mode TSV with ``n/a`` for missing.
 
         BIDS allows no blank cell, so an empty text (a flag without a reason) is ``n/a`` too;
@@ -126,7 +130,7 @@ class OutputLayout:
         table.to_csv(path, index=False, float_format="%.6g", sep="\t", na_rep="n/a")
 
 
-def plan(analysis, directory, *, bids_derivatives=None, derivatives_root=None):
+def plan(analysis, directory, *, bids_derivatives=None, derivatives_root=None) -> OutputLayout:
     """The :class:`OutputLayout` of ``analysis`` saved into ``directory``.
 
     Parameters
@@ -177,7 +181,7 @@ def plan(analysis, directory, *, bids_derivatives=None, derivatives_root=None):
     return OutputLayout(folder, paths, stem=stem, root=root, entities=entities)
 
 
-def prepare(layout, analysis):
+def prepare(layout, analysis) -> None:
     """Before writing BIDS derivatives: refuse a name another recording holds; tidy up.
 
     Two inputs with the same entities (two datasets with a ``sub-01`` each, or two files

@@ -38,8 +38,12 @@ from .utils import (
     write_text_atomic,
 )
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads it)
+if TYPE_CHECKING:
+    import mne
 
-def events_columns(force_unit="N"):
+
+def events_columns(force_unit="N") -> list[str]:
     """Columns of :func:`events_table`, in order, for a force in ``force_unit``."""
     return ["onset", "duration", "trial_type", "trial", "channel", "kind", "rt90_5_s",
             f"peak_force_{force_suffix(force_unit)}", "relaxed"]
@@ -69,7 +73,7 @@ def _trial_label(value):
     return "na" if value is None or pd.isna(value) else str(int(value))
 
 
-def events_table(trials, discharges=None):
+def events_table(trials, discharges=None) -> pd.DataFrame:
     """Trials and discharges as one events table (BIDS ``*_events.tsv`` columns).
 
     Parameters
@@ -115,7 +119,7 @@ def events_table(trials, discharges=None):
     return events.sort_values("onset", kind="stable").reset_index(drop=True)
 
 
-def to_annotations(trials, discharges=None, *, orig_time=None):
+def to_annotations(trials, discharges=None, *, orig_time=None) -> mne.Annotations:
     """Trials and discharges as :class:`mne.Annotations`.
 
     Parameters
@@ -146,7 +150,7 @@ def to_annotations(trials, discharges=None, *, orig_time=None):
                            ch_names=ch_names)
 
 
-def annotations_to_frame(annotations):
+def annotations_to_frame(annotations) -> pd.DataFrame:
     """Read annotations written by :func:`to_annotations` back into a table.
 
     Parameters
@@ -186,7 +190,7 @@ DEFAULT_TASK = "grip"
 DESCRIPTION = "myoemg"
 
 
-def source_entities(analysis):
+def source_entities(analysis) -> tuple[dict[str, str], bool]:
     """The BIDS entities that name the outputs of ``analysis``, and where they came from.
 
     Parameters
@@ -222,7 +226,7 @@ def source_entities(analysis):
     return ents, False
 
 
-def bids_stem(analysis):
+def bids_stem(analysis) -> str:
     """``<entities>_desc-myoemg``: the stem of the files named by BIDS entities.
 
     For example ``sub-01_ses-01_task-grip_run-1_desc-myoemg`` for
@@ -233,7 +237,7 @@ def bids_stem(analysis):
     return str(bids_derivative_path(source_entities(analysis)[0], description=DESCRIPTION))
 
 
-def write_events_tsv(analysis, directory, *, stem=None, overwrite=True):
+def write_events_tsv(analysis, directory, *, stem=None, overwrite=True) -> dict[str, Path]:
     """Write ``<stem>_events.tsv`` and ``<stem>_events.json`` (BIDS-compatible).
 
     Parameters
@@ -275,7 +279,7 @@ def write_events_tsv(analysis, directory, *, stem=None, overwrite=True):
     return paths
 
 
-def write_parquet(analysis, directory, *, stem=None, overwrite=True):
+def write_parquet(analysis, directory, *, stem=None, overwrite=True) -> dict[str, Path]:
     """Write ``trials.parquet`` and ``discharges.parquet`` when pyarrow is installed.
 
     Parameters

@@ -40,7 +40,7 @@ _OTHER_LABEL = re.compile(
 _ENVELOPE_HINT = re.compile(r"rectif|envelope|\brms\b|integrat", re.I)
 
 
-def infer_kind(name, unit):
+def infer_kind(name, unit) -> str:
     """Guess a channel's role from its label and unit.
 
     Force units (N, kgf, lbf) or force-like labels ('Grip', 'Force', 'Dynamometer', 'Torque')
@@ -72,7 +72,7 @@ def infer_kind(name, unit):
     return "other"
 
 
-def not_raw_emg_reason(name, fs, hint=""):
+def not_raw_emg_reason(name, fs, hint="") -> str | None:
     """Why a channel that looks like EMG cannot be raw EMG, or None when it can.
 
     Parameters
@@ -114,7 +114,7 @@ class RoleDecision:
     set_aside: dict = field(default_factory=dict)
 
 
-def override_kinds(names, kinds, *, emg=None, force=None, source=""):
+def override_kinds(names, kinds, *, emg=None, force=None, source="") -> list[str]:
     """Apply the user's role overrides by channel name.
 
     Parameters
@@ -159,7 +159,7 @@ def override_kinds(names, kinds, *, emg=None, force=None, source=""):
     return kinds
 
 
-def assign_roles(channels, *, emg=None, force=None, source=""):
+def assign_roles(channels, *, emg=None, force=None, source="") -> RoleDecision:
     """Decide the role of every channel (the evidence order of this module's docstring).
 
     Parameters
@@ -196,7 +196,7 @@ def assign_roles(channels, *, emg=None, force=None, source=""):
     return RoleDecision(tuple(kinds), set_aside)
 
 
-def unusable_emg_reasons(channels, codes):
+def unusable_emg_reasons(channels, codes) -> dict[str, str]:
     """Which EMG channels the analysis must set aside, and why, from their quality flags.
 
     Parameters

@@ -35,7 +35,7 @@ _ENTITY = re.compile(r"([a-zA-Z0-9]+)-([a-zA-Z0-9]+)")
 _MAX_SEGMENTS = 10_000
 
 
-def companion_files(recording):
+def companion_files(recording) -> list[Path]:
     """The files besides ``recording`` that reading it opens, sorted.
 
     Parameters

@@ -67,7 +67,7 @@ class Job:
     reader: str | None = None
 
 
-def recording_suffixes(include_text=False):
+def recording_suffixes(include_text=False) -> tuple[str, ...]:
     """File extensions a folder scan picks up as recordings.
 
     Text exports (.csv, .tsv, .txt, .dat, .asc) are left out unless ``include_text``: folders
@@ -98,7 +98,8 @@ def _bids_files(root):
     return sorted(files)
 
 
-def discover(inputs, *, force_patterns=DEFAULT_FORCE_PATTERNS, include_text=False, out=None):
+def discover(inputs, *, force_patterns=DEFAULT_FORCE_PATTERNS, include_text=False,
+             out=None) -> list[Job]:
     """Turn batch inputs into a sorted list of :class:`Job`.
 
     Parameters

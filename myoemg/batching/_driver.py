@@ -23,6 +23,10 @@ from ._pairing import DEFAULT_FORCE_PATTERNS
 from ._result import MANIFEST, BatchOutputError
 from ._stop import Stop, signals_counted
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads it)
+if TYPE_CHECKING:
+    from ._result import BatchResult
+
 
 @dataclass
 class _Spec:
@@ -45,7 +49,7 @@ class _Spec:
 
 def batch(inputs, out=None, *, jobs=1, scheduler=None, force_patterns=DEFAULT_FORCE_PATTERNS,
           include_text=False, redo=False, progress="auto", callback=None, verbose=None,
-          **options):
+          **options) -> BatchResult:
     """Analyse many recordings: in parallel, resumable, one bad file never stops the run.
 
     Parameters

@@ -15,6 +15,10 @@ from ..utils import RecordingError
 from ._layout import absolute
 from ._walk import suffix
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads it)
+if TYPE_CHECKING:
+    from typing import Any
+
 #: Columns of a manifest that are not per-file options.
 MANIFEST_COLUMNS = ("recording", "force", "subject", "session")
 
@@ -52,7 +56,7 @@ def _parse_value(text):
     return text
 
 
-def read_manifest(path):
+def read_manifest(path) -> list[dict[str, Any]]:
     """Rows of a CSV/TSV manifest as dicts (``recording`` required; see :func:`discover`).
 
     Relative paths are relative to the manifest's folder. Empty cells are left out.

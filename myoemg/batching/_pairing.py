@@ -30,7 +30,7 @@ def _pattern_regex(patterns):
     return re.compile("^(?:" + "|".join(parts) + ")$", re.I) if parts else None
 
 
-def is_force_partner(path, patterns=DEFAULT_FORCE_PATTERNS):
+def is_force_partner(path, patterns=DEFAULT_FORCE_PATTERNS) -> bool:
     """Whether ``path`` is named like a force file by the pairing rule ``patterns``.
 
     Parameters
@@ -48,7 +48,7 @@ def is_force_partner(path, patterns=DEFAULT_FORCE_PATTERNS):
     return bool(rx and rx.match(Path(path).name))
 
 
-def force_partner(recording, patterns=DEFAULT_FORCE_PATTERNS):
+def force_partner(recording, patterns=DEFAULT_FORCE_PATTERNS) -> Path | None:
     """The force file beside ``recording`` by the pairing rule, or None.
 
     Parameters

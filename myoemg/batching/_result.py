@@ -66,7 +66,7 @@ class BatchResult:
     counts: dict = field(default_factory=dict)
 
     @property
-    def exit_code(self):
+    def exit_code(self) -> int:
         """0 all recordings analysed or up to date, 1 some failed, 130 interrupted."""
         if self.interrupted:
             return EXIT_INTERRUPTED

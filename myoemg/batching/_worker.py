@@ -27,6 +27,10 @@ from ._companions import companion_files
 from ._outputs import is_fatal, output_error
 from ._row import SESSION_COLUMNS, session_row, summary_values  # noqa: F401 (SESSION_COLUMNS)
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads it)
+if TYPE_CHECKING:
+    from typing import Any
+
 #: Name of the per-recording done-marker, written last (atomically) when a recording's outputs
 #: are complete. It holds the input hashes and parameter fingerprint a re-run compares.
 MARKER = "batch_done.json"
@@ -202,7 +206,7 @@ def _save(res, folder, job, done, save_opts, out):
         raise output_error(err, folder) from err
 
 
-def process(job, out, settings):
+def process(job, out, settings) -> dict[str, Any]:
     """Analyse one recording into ``out / job.output`` unless its results are up to date.
 
     Parameters
@@ -247,7 +251,7 @@ def process(job, out, settings):
             stage, t = "read", time.perf_counter()
             rec = _read(job, read_opts)
             stage, timings["read_s"], t = "analyze", time.perf_counter() - t, time.perf_counter()
-            res = dataclasses.replace(analyze(rec, **analyze_opts), recording=None)
+            res: Analysis = dataclasses.replace(analyze(rec, **analyze_opts), recording=None)
             del rec
             stage, timings["analyze_s"], t = "save", time.perf_counter() - t, time.perf_counter()
             _save(res, folder, job, {"sha256": hashes, "fingerprint": fp, "options": options},

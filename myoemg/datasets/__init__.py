@@ -38,7 +38,7 @@ _HERE = Path(__file__).resolve().parent
 _FOLDERS = (_HERE / "_samples", _HERE.parent.parent / "data" / "samples")
 
 
-def data_path():
+def data_path() -> Path:
     """The folder that holds the bundled samples.
 
     Returns
@@ -61,7 +61,7 @@ def data_path():
         "complete source checkout.")
 
 
-def sample(name="warmup"):
+def sample(name="warmup") -> Path:
     """The path of a bundled sample recording.
 
     Parameters
@@ -86,7 +86,7 @@ def sample(name="warmup"):
     return data_path() / SAMPLES[name][0]
 
 
-def sample_truth(name="warmup"):
+def sample_truth(name="warmup") -> dict[str, Path]:
     """The ground-truth tables of a bundled sample.
 
     Parameters

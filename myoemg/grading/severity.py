@@ -44,6 +44,10 @@ import numpy as np
 from ..metrics.warmup import trials_to_plateau
 from ..results import Grade, GradeNumbers, Uln
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads it)
+if TYPE_CHECKING:
+    from typing import Any
+
 #: Label carried by every grade (SPEC.md §4).
 DISCLAIMER = "research use; not a validated clinical scale"
 
@@ -53,7 +57,7 @@ GRADE_LABELS = {0: "none", 1: "mild", 2: "moderate", 3: "marked"}
 #: Default upper limits of normal (ULN) of RT90-5 per device type, in seconds, with how each
 #: was derived. **All are ours**: the literature gives control means, and a mean is not a ULN
 #: (SPEC.md §2, §4). Replace them with your own controls (mean + 2 SD, or the 97.5th centile).
-DEVICE_ULN = {
+DEVICE_ULN: dict[str, dict[str, Any]] = {
     "qma": {
         "uln_s": 0.6,
         "derivation": ("1.5 x the control mean of about 0.4 s on all six grips (QMA, n = 17; "
@@ -84,7 +88,7 @@ GRADE_BOUNDS = (1, 3, 5)
 MIN_PEAK_FORCE_N = 50.0
 
 
-def resolve_uln(*, uln_rt90_5_s=None, device_type=None, device=None):
+def resolve_uln(*, uln_rt90_5_s=None, device_type=None, device=None) -> Uln:
     """Pick the ULN of RT90-5 and say where it comes from.
 
     Parameters
@@ -134,7 +138,7 @@ def grade_severity(rt90_5_s, *, censored=None, lower_bound_s=None, myotonic_tria
                    voluntary_letgo=None, after_activity_s=None, peak_force=None,
                    force_unit="N", uln_rt90_5_s=None, device_type=None, device=None,
                    cutoffs_uln=CUTOFFS_ULN,
-                   grade_bounds=GRADE_BOUNDS, min_peak_force_n=MIN_PEAK_FORCE_N):
+                   grade_bounds=GRADE_BOUNDS, min_peak_force_n=MIN_PEAK_FORCE_N) -> Grade:
     """Grade the severity of grip myotonia in one session (research use only).
 
     Parameters
@@ -233,6 +237,7 @@ def grade_severity(rt90_5_s, *, censored=None, lower_bound_s=None, myotonic_tria
         reasons.append("no trial with a relaxation time: nothing to grade")
     else:
         grade = int(np.searchsorted(np.asarray(grade_bounds), score, side="right"))
+        assert worst_i is not None  # a score comes from at least one trial
         worst_txt = (f"worst trial {worst_i + 1}: RT90-5 "
                      f"{'>= ' if numbers['worst_censored'] else ''}{worst:.2f} s = "
                      f"{m_worst:.1f} x ULN (points: {p_worst})")

@@ -32,6 +32,10 @@ from .edf_write import record_duration, write_edf
 from .force_csv import read_force_csv, write_force_csv
 from .text import TEXT_SUFFIXES, read_text
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads it)
+if TYPE_CHECKING:
+    from ..recording import Recording
+
 # suffix -> (module, function, extra needed or None, format name)
 READERS = {
     ".edf": ("edf", "read_edf", None, "EDF/EDF+"),
@@ -61,7 +65,7 @@ def _suffix(path):
     return Path(name).suffix
 
 
-def supported_formats():
+def supported_formats() -> dict[str, str]:
     """A dict suffix -> format name of every file type :func:`read` knows."""
     return {s: v[3] for s, v in READERS.items()}
 
@@ -113,7 +117,7 @@ def _call(reader, path, options):
 
 def read(path, force=None, *, emg=None, force_channel=None, force_unit=None,
          force_calibration=None, offset_s=None, align="start_time", keep_identifiers=False,
-         subject=None, max_file_bytes=None, verbose=None, **format_options):
+         subject=None, max_file_bytes=None, verbose=None, **format_options) -> Recording:
     """Read a recording (EMG and force) from any supported file into a Recording.
 
     Parameters

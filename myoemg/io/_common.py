@@ -121,7 +121,7 @@ def reading(path, fmt):
                 (logger.debug if minor else logger.warning)("%s: %s", path, w.message)
 
 
-def file_sha256(path):
+def file_sha256(path) -> str:
     """SHA-256 of a file's bytes (tests check readers never write into their input)."""
     h = hashlib.sha256()
     with open(path, "rb") as fh:

@@ -57,7 +57,7 @@ class Alignment:
     method: str = "xcorr"
 
 
-def sibling_force_file(path):
+def sibling_force_file(path) -> Path | None:
     """The force file that goes with ``path`` by the naming rule, or None."""
     path = Path(path)
     for suffix in FORCE_SUFFIXES:
@@ -94,7 +94,7 @@ def emg_power_for_alignment(emg, fs, cutoff_hz=10.0):
 
 
 def estimate_offset(emg, emg_fs, force, force_fs, *, max_lag_s=None, cutoff_hz=3.0,
-                    emg_start_s=0.0, force_start_s=0.0):
+                    emg_start_s=0.0, force_start_s=0.0) -> Alignment:
     """Find where a separately recorded force trace falls on the EMG clock.
 
     The EMG envelope is taken as power (high-passed at 20 Hz, squared) above its resting floor;
@@ -185,7 +185,7 @@ def _unit(x):
     return x / (np.linalg.norm(x) or 1.0)
 
 
-def pair(emg_rec, force_rec, *, offset_s=None, align="start_time", max_lag_s=None):
+def pair(emg_rec, force_rec, *, offset_s=None, align="start_time", max_lag_s=None) -> Recording:
     """Combine an EMG recording and a force recording read from separate files.
 
     Parameters

@@ -46,6 +46,10 @@ from ..utils import (
 from ._common import build_recording, check_path, make_events, reading
 from .edf import load_edf
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads it)
+if TYPE_CHECKING:
+    from ..recording import Recording
+
 _TYPE_KIND = {"EMG": "emg", "FORCE": "force", "MISC": None}
 #: Entities that pick a recording in a folder (mne-bids names).
 ENTITY_KEYS = ("subject", "session", "task", "acquisition", "run", "recording")
@@ -91,7 +95,7 @@ def _sidecar(data_file, suffix_ext):
 
 def read_bids(path, *, subject=None, session=None, task=None, acquisition=None, run=None,
               emg=None, force_channel=None, force_unit=None, force_calibration=None,
-              emg_calibration=None, keep_identifiers=False):
+              emg_calibration=None, keep_identifiers=False) -> Recording:
     """Read one BIDS-EMG recording (the data file, or a folder holding exactly one match).
 
     Parameters

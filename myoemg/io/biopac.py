@@ -18,6 +18,10 @@ from ..utils import RecordingError, check_input_file, input_limit, soft_import
 from ._common import RawChannel, build_recording, make_events, reading
 from ._limits import check_claimed_bytes, check_rate
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads it)
+if TYPE_CHECKING:
+    from ..recording import Recording
+
 
 @contextlib.contextmanager
 def _header_counts_bounded(bioread, path, size):
@@ -72,7 +76,7 @@ def check_headers(bioread, path, size):
 
 
 def read_biopac(path, *, emg=None, force_channel=None, force_unit=None, force_calibration=None,
-                emg_calibration=None, keep_identifiers=False):
+                emg_calibration=None, keep_identifiers=False) -> Recording:
     """Read a Biopac AcqKnowledge file into a Recording.
 
     Parameters

@@ -24,6 +24,10 @@ from ._common import build_recording, check_path, reading
 from ._limits import MAX_SIGNALS, check_count, check_rate, header_number
 from .mne_raw import mne_facts, raws_from_mne
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads it)
+if TYPE_CHECKING:
+    from ..recording import Recording
+
 _CH_LINE = re.compile(r"^Ch(\d+)=(.*)$")
 _KEY = re.compile(r"^([A-Za-z]+)=(.*)$")
 #: Bytes per value of the BrainVision binary formats.
@@ -118,7 +122,8 @@ def check_header(path):
 
 
 def read_brainvision(path, *, emg=None, force_channel=None, force_unit=None,
-                     force_calibration=None, emg_calibration=None, keep_identifiers=False):
+                     force_calibration=None, emg_calibration=None,
+                     keep_identifiers=False) -> Recording:
     """Read a BrainVision ``.vhdr`` (with its ``.vmrk`` and data file) into a Recording.
 
     Parameters

@@ -37,7 +37,7 @@ def _bids(data_file):
                                                          "events.tsv")) if s is not None]
 
 
-def input_files(path, force=None):
+def input_files(path, force=None) -> list[Path]:
     """The files ``myoemg.read(path, force=force)`` reads, the recording first.
 
     Parameters

@@ -17,6 +17,10 @@ from ..utils import RecordingError, check_input_file, logger, soft_import
 from ._common import RawChannel, build_recording, check_path, make_events, reading
 from .edf_header import parse_header
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads it)
+if TYPE_CHECKING:
+    from ..recording import Recording
+
 _META_TOKEN = re.compile(r"^([a-z_]+)=(.+)$")
 #: Metadata keys shortened in the 80-character header fields, and back.
 SHORT_KEYS = {"temperature_c": "temp_c"}
@@ -116,7 +120,7 @@ def _meta_value(key, text):
 
 
 def read_edf(path, *, emg=None, force_channel=None, force_unit=None, force_calibration=None,
-             emg_calibration=None, keep_identifiers=False, header_encoding="latin-1"):
+             emg_calibration=None, keep_identifiers=False, header_encoding="latin-1") -> Recording:
     """Read an EDF, EDF+, BDF or BDF+ file into a :class:`~myoemg.Recording`.
 
     Parameters

@@ -29,7 +29,7 @@ def _rate_fraction(fs, name):
     return frac
 
 
-def record_duration(rates, names=None):
+def record_duration(rates, names=None) -> Fraction:
     """Shortest-sensible EDF data-record duration (s) holding whole samples of every rate.
 
     1 s when every rate is a whole number of hertz; otherwise the shortest whole number of
@@ -122,7 +122,7 @@ def _header_text(text, limit=80):
     return "".join(c if 32 <= ord(c) < 127 else "_" for c in text)[:limit] or "X"
 
 
-def write_edf(recording, path, *, overwrite=False, verbose=None):
+def write_edf(recording, path, *, overwrite=False, verbose=None) -> Path:
     """Write a recording to EDF+ (or BDF+ when ``path`` ends in ``.bdf``), atomically.
 
     Each channel keeps its own rate. EMG is stored in µV and force in N (other voltage channels

@@ -19,6 +19,10 @@ from ..utils import RecordingError, UnsupportedFormatError, input_limit, open_in
 from ._common import check_path, reading
 from .mne_raw import read_raw
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads it)
+if TYPE_CHECKING:
+    from ..recording import Recording
+
 _FILE_ID, _DIR_POINTER = 100, 101
 #: FIFF_REF_FILE_NUM, FIFF_REF_FILE_NAME: the file is one part of a split recording, and MNE
 #: would open the next part by a name the file itself gives.
@@ -113,7 +117,7 @@ def _check_directory(fh, dirpos, size, path):
 
 
 def read_fif(path, *, emg=None, force_channel=None, force_unit=None, force_calibration=None,
-             emg_calibration=None, keep_identifiers=False):
+             emg_calibration=None, keep_identifiers=False) -> Recording:
     """Read a raw FIF file into a Recording.
 
     Parameters

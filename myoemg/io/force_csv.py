@@ -18,9 +18,13 @@ from ..utils import validate_fs as _validate_fs
 from ._common import build_recording, check_path, reading
 from .text import parse_table
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads it)
+if TYPE_CHECKING:
+    from ..recording import Recording
+
 
 def read_force_csv(path, *, force_channel=None, force_unit=None, force_calibration=None,
-                   fs=None, time_column=None, keep_identifiers=False):
+                   fs=None, time_column=None, keep_identifiers=False) -> Recording:
     """Read the force column of a dynamometer CSV/TSV export.
 
     Parameters
@@ -82,7 +86,7 @@ def read_force_csv(path, *, force_channel=None, force_unit=None, force_calibrati
 
 
 def write_force_csv(channel_or_array, path, *, fs=None, unit="N", start_s=0.0, name="force",
-                    overwrite=False):
+                    overwrite=False) -> Path:
     """Write a dynamometer-style CSV: a ``time_s`` column and a force column named with its unit.
 
     Parameters

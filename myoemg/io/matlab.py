@@ -33,6 +33,10 @@ import numpy as np
 from ..utils import ChannelError, RecordingError, logger, soft_import
 from ._common import RawChannel, build_recording, check_path, reading
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads it)
+if TYPE_CHECKING:
+    from ..recording import Recording
+
 _FS_NAMES = ("fs", "srate", "sfreq", "sampling_rate", "sample_rate", "samplerate",
              "samplingrate", "sampling_frequency", "fsamp")
 _TIME_NAMES = ("time", "t", "time_s", "times", "timestamps")
@@ -44,7 +48,7 @@ _FORCE_VAR = re.compile(r"force|grip|dyn|torque|pinch", re.IGNORECASE)
 
 def read_matlab(path, *, emg=None, force_channel=None, fs=None, time=None, ch_names=None,
                 units=None, force_unit=None, force_calibration=None, emg_calibration=None,
-                keep_identifiers=False):
+                keep_identifiers=False) -> Recording:
     """Read a MATLAB ``.mat`` export into a Recording (see the module docstring).
 
     Parameters

@@ -83,7 +83,7 @@ def mne_facts(raw):
 
 
 def read_raw(raw, *, emg=None, force_channel=None, force_unit=None, force_calibration=None,
-             emg_calibration=None, keep_identifiers=False, source=None):
+             emg_calibration=None, keep_identifiers=False, source=None) -> Recording:
     """Build a :class:`~myoemg.Recording` from an :class:`mne.io.Raw` in memory.
 
     Parameters

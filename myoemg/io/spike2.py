@@ -14,6 +14,10 @@ import numpy as np
 from ..utils import RecordingError, soft_import
 from ._common import RawChannel, build_recording, check_path, make_events, reading
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads it)
+if TYPE_CHECKING:
+    from ..recording import Recording
+
 
 def _clean_rate(fs):
     r = round(fs)
@@ -21,7 +25,7 @@ def _clean_rate(fs):
 
 
 def read_spike2(path, *, emg=None, force_channel=None, force_unit=None, force_calibration=None,
-                emg_calibration=None, keep_identifiers=False):
+                emg_calibration=None, keep_identifiers=False) -> Recording:
     """Read a Spike2 file into a Recording.
 
     Parameters

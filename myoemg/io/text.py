@@ -30,6 +30,10 @@ from ._common import UNCALIBRATED_UNITS, RawChannel, build_recording, check_path
 from ._limits import check_rate
 from ._text_table import load_table
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads it)
+if TYPE_CHECKING:
+    from ..recording import Recording
+
 _TIME_NAME = re.compile(
     r"^\s*(time|t|sec|secs|seconds|timestamp|timestamps|zeit|temps|elapsed(?:[ _]time)?)"
     r"(?:[\s_\-]*[\(\[]?\s*(s|sec|seconds|ms|msec|milliseconds|min|us)?\s*[\)\]]?)?\s*$",
@@ -253,7 +257,7 @@ def _round_rate(rate):
 
 def read_text(path, *, fs=None, unit=None, time_column=None, emg=None, force_channel=None,
               force_unit=None, force_calibration=None, emg_calibration=None,
-              keep_identifiers=False):
+              keep_identifiers=False) -> Recording:
     """Read a CSV / TSV / TXT export (one column per channel) into a Recording.
 
     Parameters

@@ -19,6 +19,10 @@ from ..utils import RecordingError, check_input_file, logger, open_input
 from ._common import RawChannel, build_recording, reading
 from ._limits import MAX_SIGNALS, check_count, check_rate
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads it)
+if TYPE_CHECKING:
+    from ..recording import Recording
+
 
 def check_header(path, size):
     """Walk the RIFF chunks and check the format chunk before scipy reads the samples.
@@ -71,7 +75,7 @@ def _check_format(path, fmt, endian):
 
 
 def read_wav(path, *, emg=None, force_channel=None, force_unit=None, force_calibration=None,
-             emg_calibration=None, keep_identifiers=False):
+             emg_calibration=None, keep_identifiers=False) -> Recording:
     """Read a WAV file into a Recording (one EMG channel per audio channel).
 
     Parameters

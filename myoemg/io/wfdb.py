@@ -32,6 +32,10 @@ from ..utils import (
 from ._common import RawChannel, build_recording, check_path, reading
 from ._limits import MAX_SIGNALS, check_claimed_bytes, check_count, check_rate, header_number
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads it)
+if TYPE_CHECKING:
+    from ..recording import Recording
+
 _MUSCLE = re.compile(r"placed in (?:the )?([a-z ]+?) muscle", re.I)
 #: Bytes per sample of the WFDB storage formats read (WFDB "signal(5)"); compressed (FLAC)
 #: formats 508/516/524 are not read.
@@ -155,7 +159,7 @@ def _check_signal_files(path, specs, sig_len):
 
 
 def read_wfdb(path, *, emg=None, force_channel=None, force_unit=None, force_calibration=None,
-              emg_calibration=None, keep_identifiers=False):
+              emg_calibration=None, keep_identifiers=False) -> Recording:
     """Read a WFDB record into a Recording.
 
     Parameters

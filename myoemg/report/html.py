@@ -161,7 +161,7 @@ def _views(analysis, trains, rows, emg, players, clips_by_train, scrub):
     return views, skipped
 
 
-def render_html(analysis, *, identify=False, trial_figures=True, audio=True):
+def render_html(analysis, *, identify=False, trial_figures=True, audio=True) -> str:
     """Render the report as an HTML string.
 
     Parameters
@@ -268,7 +268,7 @@ def _measures(warm):
 
 
 def write_html(analysis, path, *, identify=False, overwrite=True, trial_figures=True,
-               audio=True):
+               audio=True) -> Path:
     """Write the report to ``path`` atomically (see :func:`render_html`).
 
     Returns
@@ -283,7 +283,7 @@ def write_html(analysis, path, *, identify=False, overwrite=True, trial_figures=
     return path
 
 
-def write_audio(analysis, directory, *, overwrite=True, identify=False):
+def write_audio(analysis, directory, *, overwrite=True, identify=False) -> dict[str, Path]:
     """Write the audio clips of the report as WAV files in ``directory``.
 
     One ``trialNN_<channel>.wav`` per trial and EMG channel (the after-release window, at most

@@ -21,12 +21,16 @@ import numpy as np
 
 from ..utils import force_suffix
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads it)
+if TYPE_CHECKING:
+    from typing import Any
+
 #: Field metadata key: fields marked ``{SKIP: True}`` hold live objects (tables, recordings)
 #: and are left out of ``to_dict()``.
 SKIP = "myoemg_skip"
 
 
-def plain(obj):
+def plain(obj) -> Any:
     """Turn a result, numpy scalar or container into plain Python values (NaN kept)."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return obj.to_dict() if hasattr(obj, "to_dict") else dataclasses.asdict(obj)
@@ -43,7 +47,7 @@ def plain(obj):
     return obj
 
 
-def jsonable(obj):
+def jsonable(obj) -> Any:
     """Plain values made JSON-safe: NaN and infinities become None."""
     obj = plain(obj)
     if isinstance(obj, dict):
@@ -78,7 +82,7 @@ class Result:
 
     def to_dict(self) -> dict:
         """The result as plain Python containers, field names as keys (NaN kept)."""
-        return {f.name: plain(getattr(self, f.name)) for f in dataclasses.fields(self)
+        return {f.name: plain(getattr(self, f.name)) for f in dataclasses.fields(self)  # type: ignore[arg-type]  # mixed into dataclasses
                 if not f.metadata.get(SKIP)}
 
     def to_json(self, *, indent=2) -> str:

@@ -20,6 +20,13 @@ from ..utils import (
 )
 from .summary import Summary
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads it)
+if TYPE_CHECKING:
+    import mne
+    from matplotlib.figure import Figure
+
+    from ..recording import Recording
+
 
 @dataclass(frozen=True)
 class Analysis:
@@ -48,17 +55,17 @@ class Analysis:
     trials: pd.DataFrame
     discharges: pd.DataFrame
     summary: Summary
-    recording: object | None = field(default=None, repr=False)
+    recording: Recording | None = field(default=None, repr=False)
     spikes: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     templates: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
     @property
-    def force_unit(self):
+    def force_unit(self) -> str | None:
         """Unit of the force values: 'N', 'a.u.' (uncalibrated) or None (no force channel)."""
         return self.summary.force_unit
 
     def save(self, directory, *, overwrite=True, report=True, identify=False,
-             bids_derivatives=None, derivatives_root=None):
+             bids_derivatives=None, derivatives_root=None) -> dict[str, Path]:
         """Write the tables, the summary, the events, Parquet copies and the HTML report.
 
         Plain names (any input) in ``directory``: ``trials.csv``, ``discharges.csv``,
@@ -146,7 +153,7 @@ class Analysis:
             files.append(Path(source))
         return files
 
-    def to_html(self, path, *, identify=False, overwrite=True):
+    def to_html(self, path, *, identify=False, overwrite=True) -> Path:
         """Write the self-contained HTML report (see :mod:`myoemg.report`).
 
         Parameters
@@ -167,7 +174,7 @@ class Analysis:
         with protect_inputs(self._input_files()):
             return write_html(self, path, identify=identify, overwrite=overwrite)
 
-    def to_audio(self, directory, *, overwrite=True, identify=False):
+    def to_audio(self, directory, *, overwrite=True, identify=False) -> dict[str, Path]:
         """Write the EMG after each release and of each unit train as WAV files.
 
         Band-passed and mains-notched as the report shows it, resampled to an audio rate and
@@ -193,7 +200,7 @@ class Analysis:
         with protect_inputs(self._input_files()):
             return write_audio(self, directory, overwrite=overwrite, identify=identify)
 
-    def plot_trial(self, k, *, axes=None, show_discharges=True):
+    def plot_trial(self, k, *, axes=None, show_discharges=True) -> Figure:
         """Force of trial ``k`` with its 90/50/5 % levels and crossings, EMG below.
 
         Parameters
@@ -217,7 +224,7 @@ class Analysis:
         return plot_trial(self.recording, self.trials,
                           self.discharges if show_discharges else None, k, axes=axes)
 
-    def plot_warmup(self, *, ax=None):
+    def plot_warmup(self, *, ax=None) -> Figure:
         """RT90-5, RT90-50, RT50-5 and peak force against trial number, normal range shaded.
 
         Parameters
@@ -234,7 +241,7 @@ class Analysis:
         grade = self.summary.grade
         return plot_warmup(self.trials, uln_s=grade.uln.uln_s if grade else None, ax=ax)
 
-    def to_annotations(self, *, orig_time=None):
+    def to_annotations(self, *, orig_time=None) -> mne.Annotations:
         """Trials and discharges as :class:`mne.Annotations` (see :mod:`myoemg.export`).
 
         Returns

@@ -92,8 +92,15 @@ class GradeNumbers(Result):
     force_unit: str = "N"
 
     # Newtons or NaN, for readers of the former fields.
-    peak_force_max_n = property(lambda self: newtons(self.peak_force_max, self.force_unit))
-    peak_force_first_n = property(lambda self: newtons(self.peak_force_first, self.force_unit))
+    @property
+    def peak_force_max_n(self) -> float:
+        """``peak_force_max`` in newtons; NaN when the force is not in newtons."""
+        return newtons(self.peak_force_max, self.force_unit)
+
+    @property
+    def peak_force_first_n(self) -> float:
+        """``peak_force_first`` in newtons; NaN when the force is not in newtons."""
+        return newtons(self.peak_force_first, self.force_unit)
 
     def to_dict(self) -> dict:
         """Plain containers; force names carry the unit (``peak_force_max_n`` or ``_au``)."""

@@ -90,22 +90,22 @@ class Summary(Result):
     software: str = "myoemg"
 
     @property
-    def peak_force_max_n(self):
+    def peak_force_max_n(self) -> float:
         """Largest peak force in newtons, NaN when the force is not in newtons."""
         return newtons(self.peak_force_max, self.force_unit)
 
     @property
-    def pattern(self):
+    def pattern(self) -> str | None:
         """The warm-up pattern label ('warm-up', 'paradoxical', 'none', 'inconclusive')."""
         return self.warmup.pattern if self.warmup is not None else None
 
     @property
-    def pattern_rule(self):
+    def pattern_rule(self) -> str:
         """The rule behind :attr:`pattern`, in words."""
         return self.warmup.pattern_rule if self.warmup is not None else ""
 
     @property
-    def pattern_reason(self):
+    def pattern_reason(self) -> str:
         """Why :attr:`pattern`, with the numbers."""
         return self.warmup.pattern_reason if self.warmup is not None else ""
 

@@ -185,11 +185,30 @@ class PeakForceCourse(Result):
     force_unit: str = "N"
 
     # Newtons or NaN, for readers of the former fields.
-    per_trial_n = property(lambda self: newtons(self.per_trial, self.force_unit))
-    first_n = property(lambda self: newtons(self.first, self.force_unit))
-    last_n = property(lambda self: newtons(self.last, self.force_unit))
-    max_n = property(lambda self: newtons(self.max, self.force_unit))
-    change_n = property(lambda self: newtons(self.change, self.force_unit))
+    @property
+    def per_trial_n(self) -> tuple:
+        """``per_trial`` in newtons; a tuple of NaN when the force is not in newtons."""
+        return newtons(self.per_trial, self.force_unit)
+
+    @property
+    def first_n(self) -> float:
+        """``first`` in newtons; NaN when the force is not in newtons."""
+        return newtons(self.first, self.force_unit)
+
+    @property
+    def last_n(self) -> float:
+        """``last`` in newtons; NaN when the force is not in newtons."""
+        return newtons(self.last, self.force_unit)
+
+    @property
+    def max_n(self) -> float:
+        """``max`` in newtons; NaN when the force is not in newtons."""
+        return newtons(self.max, self.force_unit)
+
+    @property
+    def change_n(self) -> float:
+        """``change`` in newtons; NaN when the force is not in newtons."""
+        return newtons(self.change, self.force_unit)
 
     def to_dict(self) -> dict:
         """Plain containers; force names carry the unit (``first_n`` or ``first_au``)."""
@@ -230,7 +249,7 @@ class Warmup(Result):
     peak_force: PeakForceCourse | None = None
     definitions: dict = field(default_factory=dict)
 
-    def measures(self):
+    def measures(self) -> list[tuple[str, MeasureSummary]]:
         """(key, MeasureSummary) of the measures present, in the order RT90-5, RT90-50, RT50-5."""
         return [(k, getattr(self, k)) for k in ("rt90_5", "rt90_50", "rt50_5")
                 if getattr(self, k) is not None]

@@ -12,11 +12,15 @@ import numpy as np
 from .lookalikes import _grid_doc, _linear_rate
 from .potentials import motor_unit_potential, render_spikes, spike_times_from_rate, truth_row
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads it)
+if TYPE_CHECKING:
+    from typing import Any
+
 
 @_grid_doc
 def voluntary_release(*, fs, n_times, start_s, duration_s, n_units=20, amplitude_v=300e-6,
                       rate_range_hz=(8.0, 25.0), width_s=10.0e-3, cv=0.2, channel=None,
-                      trial=None, t0=0.0, rng=None):
+                      trial=None, t0=0.0, rng=None) -> tuple[np.ndarray, dict[str, Any]]:
     """Simulate a slow voluntary let-go: an interference pattern fading over ``duration_s`` seconds.
 
     ``n_units`` motor units (amplitudes log-uniform from 5 % to 100 % of ``amplitude_v``,
@@ -72,7 +76,8 @@ def voluntary_release(*, fs, n_times, start_s, duration_s, n_units=20, amplitude
 
 @_grid_doc
 def mains_hum(*, fs, n_times, start_s, duration_s, mains_hz=50.0, amplitude_v=50e-6,
-              n_harmonics=3, modulation=0.5, channel=None, trial=None, t0=0.0, rng=None):
+              n_harmonics=3, modulation=0.5, channel=None, trial=None, t0=0.0,
+              rng=None) -> tuple[np.ndarray, dict[str, Any]]:
     """Mains interference (50 or 60 Hz + harmonics) switched on for ``duration_s`` seconds.
 
     The amplitude waxes and wanes (a slow sine, depth ``modulation``) as it does when a cable
@@ -114,7 +119,8 @@ def mains_hum(*, fs, n_times, start_s, duration_s, mains_hz=50.0, amplitude_v=50
 
 @_grid_doc
 def movement_artefact(*, fs, n_times, start_s, duration_s, amplitude_v=2e-3, n_steps=3,
-                      channel=None, trial=None, t0=0.0, rng=None):
+                      channel=None, trial=None, t0=0.0,
+                      rng=None) -> tuple[np.ndarray, dict[str, Any]]:
     """Movement artefact: electrode shifts (smoothed steps and pops) within ``duration_s``.
 
     ``n_steps`` baseline jumps of ±``amplitude_v`` at random times, each with a rise of

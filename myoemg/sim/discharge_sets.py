@@ -96,7 +96,8 @@ def make_discharge_set(*, n_per_cell=2, myotonic_weight=2, snr_db=(24.0, 30.0, 3
                        surface_fs=(1000.0, 1234.0, 2000.0),
                        needle_fs=(20000.0, 31250.0, 44100.0),
                        electrodes=("surface", "needle"), seed=0, surface_kinds=SURFACE_KINDS,
-                       needle_kinds=NEEDLE_KINDS):
+                       needle_kinds=NEEDLE_KINDS,
+                       ) -> tuple[list[np.ndarray], list[float], pd.DataFrame]:
     """Build a labelled set of simulated discharge trains and look-alikes.
 
     Each segment holds one event over noise: ``n_per_cell`` events per (electrode, rate,
@@ -134,7 +135,9 @@ def make_discharge_set(*, n_per_cell=2, myotonic_weight=2, snr_db=(24.0, 30.0, 3
         as after a release).
     """
     rng = np.random.default_rng(seed)
-    emg, rates, rows = [], [], []
+    emg: list[np.ndarray] = []
+    rates: list[float] = []
+    rows: list[dict] = []
     for electrode in electrodes:
         check_option("electrode", electrode, tuple(_BANDS))
         kinds = surface_kinds if electrode == "surface" else needle_kinds

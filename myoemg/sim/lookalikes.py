@@ -24,6 +24,10 @@ from .potentials import (
     truth_row,
 )
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads it)
+if TYPE_CHECKING:
+    from typing import Any
+
 #: The grid keywords shared by every generator, documented once.
 GRID_DOC = """fs : float
         Sampling rate in Hz.
@@ -61,7 +65,7 @@ def _render(times, amp, *, fs, n_times, t0, width_s, polarity, shape, kind, chan
 @_grid_doc
 def voluntary_train(*, fs, n_times, start_s, duration_s, rate_hz=10.0, rate_end_hz=None,
                     cv=0.15, amplitude_v=400e-6, width_s=8.0e-3, polarity=1.0, channel=None,
-                    trial=None, t0=0.0, rng=None):
+                    trial=None, t0=0.0, rng=None) -> tuple[np.ndarray, dict[str, Any]]:
     """One voluntary motor unit: regular 5–20 Hz firing of large, long potentials (SPEC.md §5).
 
     Parameters
@@ -98,7 +102,8 @@ def voluntary_train(*, fs, n_times, start_s, duration_s, rate_hz=10.0, rate_end_
 @_grid_doc
 def fibrillation_train(*, fs, n_times, start_s, duration_s, rate_hz=5.0, cv=0.02,
                        amplitude_v=100e-6, width_s=None, wave="fibrillation", polarity=1.0,
-                       channel=None, trial=None, t0=0.0, rng=None):
+                       channel=None, trial=None, t0=0.0,
+                       rng=None) -> tuple[np.ndarray, dict[str, Any]]:
     """Fibrillation potentials or positive sharp waves at a very regular 0.5–15 Hz (SPEC.md §5).
 
     Parameters
@@ -140,7 +145,7 @@ def fibrillation_train(*, fs, n_times, start_s, duration_s, rate_hz=5.0, cv=0.02
 @_grid_doc
 def crd_train(*, fs, n_times, start_s, duration_s, rate_hz=30.0, amplitude_v=400e-6,
               n_components=4, spacing_s=1.0e-3, width_s=0.8e-3, jitter=0.002, polarity=1.0,
-              channel=None, trial=None, t0=0.0, rng=None):
+              channel=None, trial=None, t0=0.0, rng=None) -> tuple[np.ndarray, dict[str, Any]]:
     """Complex repetitive discharge: identical polyphasic complexes at a constant rate.
 
     Abrupt start and stop at full amplitude, constant rate, near-zero jitter (SPEC.md §5: 5–100
@@ -193,7 +198,8 @@ def crd_train(*, fs, n_times, start_s, duration_s, rate_hz=30.0, amplitude_v=400
 @_grid_doc
 def neuromyotonic_train(*, fs, n_times, start_s, duration_s, rate_hz=200.0, rate_end_hz=None,
                         amplitude_v=300e-6, amplitude_end_frac=0.5, width_s=2.5e-3,
-                        jitter=0.03, polarity=1.0, channel=None, trial=None, t0=0.0, rng=None):
+                        jitter=0.03, polarity=1.0, channel=None, trial=None, t0=0.0,
+                        rng=None) -> tuple[np.ndarray, dict[str, Any]]:
     """Neuromyotonic burst: brief motor-unit potentials at 150–300 Hz, amplitude waning.
 
     SPEC.md §5 (unverified): 150–300 Hz, bursts of seconds, abrupt start and stop, waning

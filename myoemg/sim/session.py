@@ -58,7 +58,7 @@ class Truth:
     discharges: pd.DataFrame
     params: dict = field(default_factory=dict)
 
-    def save(self, directory, stem="truth"):
+    def save(self, directory, stem="truth") -> None:
         """Write ``<stem>_trials.csv`` and ``<stem>_discharges.csv`` into ``directory``."""
         from pathlib import Path
 
@@ -70,7 +70,7 @@ class Truth:
                 table.to_csv(tmp, index=False, float_format="%.6g")
 
 
-def pattern_rts(pattern, n_trials, *, rng=None):
+def pattern_rts(pattern, n_trials, *, rng=None) -> np.ndarray:
     """RT90-5 per trial (s) for a named pattern.
 
     healthy: 0.25 s ± 15 % (controls ~0.2–0.4 s, SPEC.md §2); warm-up: 2.5 s → 0.8 s with 70 %
@@ -129,7 +129,8 @@ def simulate_session(*, fs_emg, fs_force, n_trials=6, pattern="warm-up", rt90_5_
                      n_emg=1, electrode="surface", discharges=None, discharge_amplitude_v=None,
                      discharges_per_trial=1, slow_release=False, emg_rms_v=None,
                      noise_v=None, mains_hz=50.0, hum_v=20e-6, force_offset_n=5.0,
-                     drift_n=2.0, tremor_n=1.0, force_noise_n=0.3, fatigue=0.05, seed=None):
+                     drift_n=2.0, tremor_n=1.0, force_noise_n=0.3, fatigue=0.05,
+                     seed=None) -> tuple[Recording, Truth]:
     """Simulate a grip session.
 
     Parameters

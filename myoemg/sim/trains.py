@@ -38,6 +38,10 @@ from .potentials import (
     wax_wane,
 )
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads it)
+if TYPE_CHECKING:
+    from typing import Any
+
 #: Columns of the per-fibre truth of :func:`myotonic_fibres`.
 FIBRE_COLUMNS = ["trial", "channel", "fibre", "kind", "start_s", "end_s", "n_spikes",
                  "peak_snr", "rate_start_hz", "rate_max_hz", "rate_end_hz", "amplitude_max_uv",
@@ -47,7 +51,7 @@ FIBRE_COLUMNS = ["trial", "channel", "fibre", "kind", "start_s", "end_s", "n_spi
 def myotonic_train(*, fs, n_times, start_s, duration_s, rate_start_hz=60.0, rate_peak_hz=90.0,
                    rate_end_hz=30.0, amplitude_v=100e-6, amplitude_end_frac=0.3, peak_at=0.25,
                    width_s=1.0e-3, polarity=1.0, jitter=0.02, channel=None, trial=None, t0=0.0,
-                   rng=None, wave="fibrillation"):
+                   rng=None, wave="fibrillation") -> tuple[np.ndarray, dict[str, Any]]:
     """Simulate a myotonic discharge: rate and amplitude wax then wane, SPEC.md §5.
 
     The rate rises smoothly from ``rate_start_hz`` to ``rate_peak_hz`` at ``peak_at`` of the

@@ -15,6 +15,12 @@ from pathlib import Path
 
 from ._errors import RecordingError, UnsupportedFormatError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads it)
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from mne_bids import BIDSPath
+
 #: BIDS-EMG data files (BIDS 1.11): EDF or BDF.
 EMG_EXTENSIONS = (".edf", ".bdf")
 #: Entities (mne-bids names) that name a recording; ``description`` is the derivative's own.
@@ -22,7 +28,7 @@ SOURCE_ENTITIES = ("subject", "session", "task", "acquisition", "run", "processi
                    "recording", "split", "tracking_system")
 
 
-def mne_bids():
+def mne_bids() -> ModuleType:
     """The ``mne_bids`` module, or an UnsupportedFormatError saying how to install it."""
     try:
         import mne_bids as module
@@ -34,7 +40,7 @@ def mne_bids():
     return module
 
 
-def dataset_root(path):
+def dataset_root(path) -> Path | None:
     """The nearest folder at or above ``path`` holding ``dataset_description.json``, or None."""
     path = Path(path)
     for parent in [path, *path.parents]:
@@ -43,7 +49,7 @@ def dataset_root(path):
     return None
 
 
-def is_bids_emg_file(path):
+def is_bids_emg_file(path) -> bool:
     """Whether ``path`` is the data file of a BIDS-EMG recording (names and folders only).
 
     True for ``sub-<label>_..._emg.edf|bdf`` that sits in an ``emg`` folder, beside a
@@ -58,7 +64,7 @@ def is_bids_emg_file(path):
             or dataset_root(path.parent) is not None)
 
 
-def bids_entities(name, *, strict=True):
+def bids_entities(name, *, strict=True) -> dict[str, str]:
     """The BIDS entities of a file name, as mne-bids reads them (only those present).
 
     Parameters
@@ -95,7 +101,7 @@ def bids_entities(name, *, strict=True):
     return {k: v for k, v in found.items() if v is not None}
 
 
-def bids_recording_path(path):
+def bids_recording_path(path) -> BIDSPath:
     """The ``mne_bids.BIDSPath`` of a BIDS-EMG data file (root, datatype, entities).
 
     The root is the folder holding ``dataset_description.json`` when there is one (else the
@@ -119,7 +125,7 @@ def bids_recording_path(path):
 
 
 def bids_derivative_path(source_entities, *, suffix=None, extension=None, root=None,
-                         datatype="emg", description="myoemg"):
+                         datatype="emg", description="myoemg") -> Path:
     """Name (or path) of a derivative file: the source's entities, ``desc-``, a suffix.
 
     Parameters

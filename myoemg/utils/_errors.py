@@ -85,7 +85,7 @@ INTERNAL_ERROR = 70
 INTERRUPTED = 130
 
 
-def exit_code(err):
+def exit_code(err) -> int:
     """The CLI exit code for an exception (see the module table).
 
     Parameters

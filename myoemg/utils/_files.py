@@ -16,11 +16,16 @@ from pathlib import Path
 
 from ._errors import OutputError
 
-_PROTECTED = contextvars.ContextVar("myoemg_protected_inputs", default=())
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads it)
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+_PROTECTED: contextvars.ContextVar[tuple[tuple[int, int, str], ...]] = contextvars.ContextVar(
+    "myoemg_protected_inputs", default=())
 
 
 @contextlib.contextmanager
-def protect_inputs(paths):
+def protect_inputs(paths) -> Iterator[None]:
     """Within this block, :func:`atomic_path` refuses to write over any of ``paths``.
 
     Parameters
@@ -40,7 +45,7 @@ def protect_inputs(paths):
         _PROTECTED.reset(token)
 
 
-def check_not_input(path):
+def check_not_input(path) -> None:
     """Raise :class:`OutputError` when ``path`` is a protected input (:func:`protect_inputs`)."""
     try:
         st = os.stat(path)
@@ -53,7 +58,7 @@ def check_not_input(path):
 
 
 @contextlib.contextmanager
-def atomic_path(path, *, overwrite=True):
+def atomic_path(path, *, overwrite=True) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success it replaces ``path`` in one step.
 
     An interrupted write leaves no half-written file under the final name; inside
@@ -84,7 +89,7 @@ def _umask():
     return mask
 
 
-def write_text_atomic(path, text, *, overwrite=True):
+def write_text_atomic(path, text, *, overwrite=True) -> None:
     """Write ``text`` (UTF-8) to ``path`` atomically."""
     with atomic_path(path, overwrite=overwrite) as tmp:
         tmp.write_text(text, encoding="utf-8")

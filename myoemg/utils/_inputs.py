@@ -19,6 +19,11 @@ from pathlib import Path
 
 from ._errors import RecordingError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads it)
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import BinaryIO
+
 #: Largest data file read unless the caller raises the cap, in bytes (ours: 4 GiB). A 2-hour,
 #: 8-channel recording at 4 kHz holds 230.4 million samples: 0.46 GB as EDF (2 bytes a sample),
 #: 0.69 GB as BDF, 1.84 GB as float64, and about 2.8 GB as CSV text with 12 characters a value,
@@ -38,7 +43,7 @@ _KINDS = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a named pipe (FIFO)",
 
 
 @contextlib.contextmanager
-def input_size_limit(max_bytes):
+def input_size_limit(max_bytes) -> Iterator[None]:
     """Within this block, data files up to ``max_bytes`` bytes are read (None: the default).
 
     Parameters
@@ -59,7 +64,7 @@ def input_size_limit(max_bytes):
         _LIMIT.reset(token)
 
 
-def input_limit():
+def input_limit() -> int | None:
     """The data-file size cap in force, in bytes (see :func:`input_size_limit`)."""
     return _LIMIT.get()
 
@@ -98,7 +103,8 @@ def _stat(path, what):
                              f"{err.strerror or err}.") from None
 
 
-def check_input_file(path, what="recording", *, header=False, directory_ok=False):
+def check_input_file(path, what="recording", *, header=False,
+                     directory_ok=False) -> tuple[Path, int]:
     """The one check every input goes through: a regular, non-empty file below the size cap.
 
     Links are followed (a link to a regular file is fine); folders, FIFOs, devices and sockets
@@ -156,7 +162,7 @@ def check_input_file(path, what="recording", *, header=False, directory_ok=False
     return p, size
 
 
-def open_input(path, what="recording", *, header=False):
+def open_input(path, what="recording", *, header=False) -> BinaryIO:
     """Open an input for binary reading through :func:`check_input_file`, never blocking.
 
     The file is opened with ``O_NONBLOCK`` and checked again on the open descriptor, so a path
@@ -178,7 +184,7 @@ def open_input(path, what="recording", *, header=False):
     return os.fdopen(fd, "rb")
 
 
-def read_input_bytes(path, what="recording", *, header=False, limit=None):
+def read_input_bytes(path, what="recording", *, header=False, limit=None) -> bytes:
     """The bytes of an input file (at most ``limit`` of them), through :func:`open_input`."""
     with open_input(path, what, header=header) as fh:
         return fh.read() if limit is None else fh.read(limit)

@@ -7,6 +7,13 @@ import functools
 import inspect
 import logging
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads it)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from typing import Any, TypeVar
+
+    F = TypeVar("F", bound=Callable[..., Any])
+
 logger = logging.getLogger("myoemg")
 logger.addHandler(logging.NullHandler())
 
@@ -28,7 +35,7 @@ def _level(verbose):
 
 
 @contextlib.contextmanager
-def use_log_level(verbose):
+def use_log_level(verbose) -> Iterator[None]:
     """Temporarily set the myoemg logger to ``verbose`` (bool, level name or int)."""
     level = _level(verbose)
     if level is None:
@@ -42,7 +49,7 @@ def use_log_level(verbose):
         logger.setLevel(old)
 
 
-def verbose(func):
+def verbose(func: F) -> F:
     """Decorate a function taking ``verbose=None`` so the logger uses that level during the call."""
     signature = inspect.signature(func)
 
@@ -52,4 +59,4 @@ def verbose(func):
         with use_log_level(bound.arguments.get("verbose")):
             return func(*args, **kwargs)
 
-    return wrapper
+    return wrapper  # type: ignore[return-value]  # functools.wraps keeps the signature

@@ -28,14 +28,14 @@ _UNITS = {
 }
 
 
-def normalise_unit(unit):
+def normalise_unit(unit) -> str:
     """Return a lower-case ASCII spelling: 'µV' (U+00B5) and 'μV' (U+03BC) both become 'uv'."""
     text = unicodedata.normalize("NFKC", str(unit or "")).strip()
     text = text.replace("\u03bc", "u").replace("\u00b5", "u")
     return text.lower().strip("[]() ")
 
 
-def to_si(unit):
+def to_si(unit) -> tuple[str | None, float]:
     """Return ``(si_unit, factor)`` for a unit string, or ``(None, 1.0)`` if it is not V or N.
 
     Examples
@@ -48,7 +48,7 @@ def to_si(unit):
     return _UNITS.get(normalise_unit(unit), (None, 1.0))
 
 
-def si_factor(unit, expected):
+def si_factor(unit, expected) -> float:
     """Factor converting ``unit`` to ``expected`` ('V' or 'N'); :class:`UnitError` if none."""
     si, factor = to_si(unit)
     if si != expected:
@@ -69,18 +69,18 @@ PRESSURE_UNITS = {"pa", "kpa", "hpa", "mpa", "bar", "mbar", "psi", "mmhg", "cmh2
                   "torr", "atm"}
 
 
-def is_pressure(unit):
+def is_pressure(unit) -> bool:
     """True when ``unit`` is a pressure ('kPa', 'psi', 'mmHg', 'bar'...)."""
     return normalise_unit(unit) in PRESSURE_UNITS
 
 
-def is_uncalibrated(unit):
+def is_uncalibrated(unit) -> bool:
     """True when ``unit`` means "no physical unit" (counts, 'a.u.', nothing)."""
     return normalise_unit(unit) in UNCALIBRATED_UNITS
 
 
 def convert_to_si(data, unit, kind, *, name, source, force_unit=None, force_calibration=None,
-                  emg_calibration=None):
+                  emg_calibration=None) -> tuple[np.ndarray, str, str | None]:
     """Convert one channel to the SI unit of its kind: volts for EMG, newtons for force.
 
     The one place where myoemg converts units (readers and :meth:`Recording.set_roles` call it).
@@ -189,7 +189,7 @@ def _emg_to_si(data, unit, name, source, emg_calibration):
     return data, "a.u.", f"{name}: {unit or 'no unit'} kept uncalibrated (a.u.)"
 
 
-def force_suffix(unit):
+def force_suffix(unit) -> str:
     """Suffix of serialised force names: 'n' for newtons, 'au' for anything else.
 
     myoemg's one naming convention (``peak_force_n`` vs ``peak_force_au``): a force that is not

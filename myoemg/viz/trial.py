@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads it)
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 LEVEL_COLORS = {90: "#1f4e99", 50: "#4c9a2a", 5: "#d17a00"}
 KIND_COLORS = {"myotonic": "#d62728"}
 OTHER_COLOR = "#9e9e9e"
@@ -15,7 +19,7 @@ def _plain(text):
 
 
 def plot_trial(recording, trials, discharges, k, *, axes=None, pad_s=1.0,
-               zoom_after_release=True):
+               zoom_after_release=True) -> Figure:
     """Plot trial ``k``: force, levels and crossings on top, each EMG channel below.
 
     Parameters

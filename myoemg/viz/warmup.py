@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads it)
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 #: Colours of the three relaxation measures and of peak force.
 COLORS = {"rt90_5_s": "#1f4e99", "rt90_50_s": "#4c9a2a", "rt50_5_s": "#d17a00",
           "peak_force_n": "#666666"}
 LABELS = {"rt90_5_s": "RT90-5", "rt90_50_s": "RT90-50", "rt50_5_s": "RT50-5"}
 
 
-def plot_warmup(trials, *, uln_s=None, ax=None, show_force=True):
+def plot_warmup(trials, *, uln_s=None, ax=None, show_force=True) -> Figure:
     """Plot RT90-5, RT90-50, RT50-5 (and peak force) against trial number.
 
     Parameters
