@@ -8,9 +8,7 @@ folder.
 import ast
 import importlib.metadata
 import json
-import os
 import subprocess
-import sys
 import sysconfig
 import zipfile
 from pathlib import Path
@@ -19,6 +17,7 @@ import pytest
 
 import myoemg_cli
 
+from .._venv import build_wheel, fresh_venv, pip_install
 from ._run import ROOT, SAMPLES
 
 CLI = ROOT / "cli"
@@ -66,19 +65,6 @@ def test_cli_sources_do_not_depend_on_the_name_cli():
                 f"{path.name}:{node.lineno} imports the CLI by name; import it relatively"
 
 
-def _fresh_venv(path):
-    """A venv that sees this environment's dependencies but has its own site-packages."""
-    subprocess.run([sys.executable, "-m", "venv", str(path)], check=True)
-    python = path / "bin" / "python"
-    purelib = subprocess.run([python, "-c", "import sysconfig; "
-                              "print(sysconfig.get_paths()['purelib'])"],
-                             capture_output=True, text=True, check=True).stdout.strip()
-    # A plain path line: this env's packages are importable, its .pth files (the editable
-    # install of this checkout) are not processed.
-    Path(purelib, "_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    return python, Path(purelib)
-
-
 def _check_installed(python, purelib, elsewhere, expect_cli_dir):
     script = python.with_name("myoemg")
     help_ = subprocess.run([script, "--help"], cwd=elsewhere, capture_output=True, text=True)
@@ -98,11 +84,7 @@ def _check_installed(python, purelib, elsewhere, expect_cli_dir):
 @pytest.mark.slow
 def test_wheel_and_editable_install_in_a_fresh_venv(tmp_path):
     """(a) pip install . and (b) pip install -e ., then `myoemg` from another folder."""
-    env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
-    wheels = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", wheels,
-                    ROOT], check=True, env=env)
-    (wheel,) = wheels.glob("myoemg-*.whl")
+    wheel = build_wheel(ROOT, tmp_path / "wheels")
     names = zipfile.ZipFile(wheel).namelist()
     assert "myoemg_cli/main.py" in names and "myoemg/__init__.py" in names
     assert not [n for n in names if n.startswith("cli/") or "__pycache__" in n]
@@ -110,13 +92,11 @@ def test_wheel_and_editable_install_in_a_fresh_venv(tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
 
-    python, purelib = _fresh_venv(tmp_path / "wheel-venv")
-    subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", wheel], check=True,
-                   env=env)
+    python, purelib = fresh_venv(tmp_path / "wheel-venv")
+    pip_install(python, wheel)
     probe = _check_installed(python, purelib, elsewhere, purelib / "myoemg_cli")
     assert probe[1] == "None"  # no module named cli anywhere
 
-    python, purelib = _fresh_venv(tmp_path / "editable-venv")
-    subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", "-e", ROOT],
-                   check=True, env=env)
+    python, purelib = fresh_venv(tmp_path / "editable-venv")
+    pip_install(python, "-e", ROOT)
     _check_installed(python, purelib, elsewhere, CLI)

@@ -1,10 +1,7 @@
 """myoemg.datasets: the bundled samples, in a source checkout and inside a built wheel."""
 
 import hashlib
-import os
 import subprocess
-import sys
-import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -14,6 +11,8 @@ import pytest
 import myoemg
 from myoemg import datasets
 from myoemg.utils import MyoemgError
+
+from .._venv import build_wheel, fresh_venv, pip_install
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "data" / "samples"
@@ -62,24 +61,9 @@ def test_missing_samples_say_what_to_do(tmp_path, monkeypatch):
         datasets.sample("warmup")
 
 
-def _venv_with_these_deps(path):
-    """A fresh venv that sees this environment's dependencies (not its myoemg)."""
-    subprocess.run([sys.executable, "-m", "venv", str(path)], check=True)
-    python = path / "bin" / "python"
-    purelib = subprocess.run([python, "-c", "import sysconfig; "
-                              "print(sysconfig.get_paths()['purelib'])"],
-                             capture_output=True, text=True, check=True).stdout.strip()
-    Path(purelib, "_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    return python, Path(purelib)
-
-
 @pytest.mark.slow
 def test_wheel_ships_the_samples_and_the_quick_start_works_outside_the_clone(tmp_path):
-    env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
-    wheels = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", wheels,
-                    ROOT], check=True, env=env)
-    (wheel,) = wheels.glob("myoemg-*.whl")
+    wheel = build_wheel(ROOT, tmp_path / "wheels")
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = {f"myoemg/datasets/_samples/{p.name}" for p in SOURCE.iterdir()
                 if p.is_file() and p.suffix != ".py"}
@@ -87,9 +71,8 @@ def test_wheel_ships_the_samples_and_the_quick_start_works_outside_the_clone(tmp
     assert "myoemg/datasets/_samples/make_samples.py" not in names
     assert "myoemg/py.typed" in names
 
-    python, purelib = _venv_with_these_deps(tmp_path / "venv")
-    subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", wheel], check=True,
-                   env=env)
+    python, purelib = fresh_venv(tmp_path / "venv")
+    pip_install(python, wheel)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     path = subprocess.run([python, "-c", "import myoemg; print(myoemg.datasets.sample('warmup'))"],

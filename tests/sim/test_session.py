@@ -6,7 +6,7 @@ import pytest
 from myoemg.signal import detect_mains
 from myoemg.sim import simulate_session
 
-from .settings import FS_EMG_ODD, FS_FORCE
+from ..settings import FS_EMG_ODD, FS_FORCE
 
 
 @pytest.mark.parametrize("rts", [[0.25, 0.3, 0.2], [2.5, 1.2, 0.8]])

@@ -8,7 +8,7 @@ import pytest
 from myoemg.metrics import warmup_curve_fit, warmup_pattern, warmup_summary
 from myoemg.metrics.warmup import trials_to_plateau
 
-from ._sessions import run_many
+from .._sessions import run_many
 
 DM1 = [2.5, 1.31, 0.96, 0.85, 0.82, 0.80]  # Logigian 2005-like course (SPEC.md §2)
 
