@@ -25,7 +25,8 @@ def _overlaps(flags, a, b):
     return whole | ((start < b) & (end > a))
 
 
-def trial_quality(trials, flags, *, force=None, emg_span_s=None):
+def trial_quality(trials, flags, *, force=None, emg_span_s=None,
+                  force_filtered=None) -> pd.DataFrame:
     """Per-trial quality columns from the flags of :func:`check_recording`.
 
     Parameters
@@ -41,6 +42,9 @@ def trial_quality(trials, flags, *, force=None, emg_span_s=None):
         The (gap-filled) force channel, for the return-to-baseline check.
     emg_span_s : (float, float) | None
         First and last time covered by the analysed EMG, in seconds.
+    force_filtered : ndarray, shape (n_times,) | None
+        ``force.data`` already low-passed at :data:`~myoemg.signal.FORCE_LOWPASS_HZ`, when a
+        previous step has it; computed here when None.
 
     Returns
     -------
@@ -54,7 +58,8 @@ def trial_quality(trials, flags, *, force=None, emg_span_s=None):
     shown = flags[flags["severity"] != "info"] if len(flags) else flags
     xf = None
     if force is not None and len(trials):
-        xf = lowpass(force.data, fs=force.fs, cutoff_hz=FORCE_LOWPASS_HZ)
+        xf = lowpass(force.data, fs=force.fs, cutoff_hz=FORCE_LOWPASS_HZ) \
+            if force_filtered is None else np.asarray(force_filtered, dtype=float)
     for tr in trials.itertuples(index=False):
         a, b = float(tr.onset_s), float(tr.window_end_s)
         codes, reasons = [], []
