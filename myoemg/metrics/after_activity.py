@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..signal import EMG_BAND_HZ, emg_envelope
+from ..signal.envelope import Envelope
 from ..utils import as_2d, validate_fs
 
 #: The envelope counts as active above this multiple of the channel's resting level (ours:
@@ -31,13 +32,13 @@ def _first_quiet_run(active, n_quiet):
 
 def after_activity(emg, *, fs, release_s, window_end_s, rest_windows_s, window_s=0.05,
                    threshold_factor=THRESHOLD_FACTOR, quiet_s=QUIET_S, band_hz=EMG_BAND_HZ,
-                   mains_hz="auto", envelope=None):
+                   mains_hz="auto", envelope=None) -> tuple[np.ndarray, np.ndarray]:
     """Duration of EMG activity after each release.
 
     Parameters
     ----------
-    emg : ndarray, shape (n_channels, n_times) or (n_times,)
-        EMG in volts.
+    emg : ndarray, shape (n_channels, n_times) or (n_times,) | None
+        EMG in volts (None when ``envelope`` is given).
     fs : float
         EMG sampling rate in Hz.
     release_s, window_end_s : array-like, shape (n_trials,)
@@ -53,8 +54,10 @@ def after_activity(emg, *, fs, release_s, window_end_s, rest_windows_s, window_s
         EMG band in Hz for the envelope (SPEC.md §6).
     mains_hz : 'auto' | float | None
         Mains frequency to remove (see :func:`myoemg.signal.remove_mains`).
-    envelope : ndarray, shape like ``emg`` | None
-        A precomputed envelope (volts) to reuse.
+    envelope : ndarray, shape like ``emg`` | Envelope | None
+        A precomputed envelope (volts) to reuse, e.g. the
+        :class:`~myoemg.signal.envelope.Envelope` of the cleaned EMG (read in windows, never
+        whole).
 
     Returns
     -------
@@ -66,21 +69,29 @@ def after_activity(emg, *, fs, release_s, window_end_s, rest_windows_s, window_s
         Resting envelope level per channel, in volts.
     """
     fs = validate_fs(fs)
-    x, _ = as_2d(emg, "emg")
-    env = emg_envelope(x, fs=fs, window_s=window_s, band_hz=band_hz, mains_hz=mains_hz) \
-        if envelope is None else np.atleast_2d(envelope)
+    if envelope is None:
+        x, _ = as_2d(emg, "emg")
+        env = emg_envelope(x, fs=fs, window_s=window_s, band_hz=band_hz, mains_hz=mains_hz)
+    elif isinstance(envelope, Envelope):
+        env = envelope.atleast_2d()
+    else:
+        env = np.atleast_2d(envelope)
     n = env.shape[-1]
     rest_mask = np.zeros(n, bool)
     for a, b in rest_windows_s:
         rest_mask[max(0, int(a * fs)):max(0, min(n, int(b * fs)))] = True
     if not rest_mask.any():
         rest_mask[:] = True
-    rest = np.median(env[:, rest_mask], axis=-1)
+    # the resting samples as a few stretches: the envelope is read there only
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], rest_mask.view(np.int8), [0]])))
+    rest = np.median(np.concatenate([env[:, a:b] for a, b in zip(edges[::2], edges[1::2],
+                                                                  strict=True)], axis=-1),
+                     axis=-1)
     threshold = threshold_factor * rest
     n_quiet = max(1, round(quiet_s * fs))
     release = np.asarray(release_s, float)
     ends = np.asarray(window_end_s, float)
-    out = np.full((release.size, x.shape[0]), np.nan)
+    out = np.full((release.size, env.shape[0]), np.nan)
     for k, (r, e) in enumerate(zip(release, ends, strict=True)):
         if not np.isfinite(r):
             continue
@@ -88,7 +99,7 @@ def after_activity(emg, *, fs, release_s, window_end_s, rest_windows_s, window_s
         if i1 <= i0:
             continue
         active = env[:, i0:i1] > threshold[:, None]
-        for c in range(x.shape[0]):
+        for c in range(env.shape[0]):
             j = _first_quiet_run(active[c], n_quiet)
             if j is not None and j + n_quiet <= active.shape[1]:
                 out[k, c] = j / fs

@@ -13,6 +13,8 @@ gives for the whole signal.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 from scipy.ndimage import uniform_filter1d
 
@@ -23,12 +25,12 @@ from .streaming import exact_percentiles
 MIN_GRID = 4096
 
 
-def grid_block(n_window):
+def grid_block(n_window) -> int:
     """Grid block length for a window of ``n_window`` samples (at least 4 windows)."""
     return max(MIN_GRID, 4 * int(n_window))
 
 
-def mean_square_block(x, n, g, grid, n_total):
+def mean_square_block(x, n, g, grid, n_total) -> np.ndarray:
     """Moving mean of ``x**2`` over ``n`` samples for grid block ``g`` (see module docstring).
 
     ``x`` is 1-D; beyond ``len(x)`` and up to ``n_total`` the signal continues with zeros.
@@ -74,20 +76,26 @@ class Envelope:
         window_s = validate_positive(window_s, "window_s", "s")
         self._x = np.asarray(x, dtype=float)
         self._rows = np.atleast_2d(self._x)
-        self.fs = fs
+        self.fs, self.window_s = fs, window_s
         self.n_window = max(1, round(window_s * fs))
         self.grid = grid_block(self.n_window)
 
     @property
-    def shape(self):
+    def shape(self) -> tuple:
         """Shape of the envelope (that of the signal)."""
         return self._x.shape
 
     @property
-    def ndim(self):
+    def ndim(self) -> int:
         return self._x.ndim
 
-    def channel(self, c, a=0, b=None):
+    def atleast_2d(self) -> Envelope:
+        """The envelope with a channel axis: itself, or that of the signal as one row."""
+        if self._x.ndim == 2:
+            return self
+        return Envelope(self._rows, fs=self.fs, window_s=self.window_s)
+
+    def channel(self, c, a=0, b=None) -> np.ndarray:
         """Envelope of channel ``c`` over samples ``[a, b)``, shape (b - a,)."""
         n_total = self._rows.shape[-1]
         a, b, _ = slice(a, b).indices(n_total)
@@ -99,14 +107,14 @@ class Envelope:
         off = blocks[0] * self.grid
         return np.sqrt(np.maximum(ms[a - off:b - off], 0.0))
 
-    def blocks(self, c):
+    def blocks(self, c) -> Iterator[np.ndarray]:
         """Iterator over the envelope of channel ``c``, one grid block at a time."""
         n_total = self._rows.shape[-1]
         for g in range(-(-n_total // self.grid)):
             yield np.sqrt(np.maximum(mean_square_block(self._rows[c], self.n_window, g,
                                                        self.grid, n_total), 0.0))
 
-    def percentiles(self, q):
+    def percentiles(self, q) -> np.ndarray:
         """``np.percentile`` of each channel's envelope, exactly; shape (n_channels, len(q))."""
         return np.stack([exact_percentiles(lambda c=c: self.blocks(c), q)
                          for c in range(self._rows.shape[0])])
@@ -137,7 +145,7 @@ def _span(key):
     return key.start, key.stop
 
 
-def moving_rms(x, *, fs, window_s=0.05, axis=-1):
+def moving_rms(x, *, fs, window_s=0.05, axis=-1) -> np.ndarray:
     """Centred moving root-mean-square over ``window_s`` seconds (see the module docstring).
 
     Returns
