@@ -22,8 +22,9 @@ CASES = {
     "10min_2k_1ch": dict(fs_emg=2000.0, fs_force=500.0, n_trials=50, pattern="steady", seed=0),
     "10min_2k_4ch": dict(fs_emg=2000.0, fs_force=500.0, n_trials=50, n_emg=4, pattern="steady",
                          seed=0),
-    "60min_2k_1ch": dict(fs_emg=2000.0, fs_force=500.0, n_trials=300, pattern="steady",
-                         seed=0),
+    # six 10-minute sessions end to end: the simulator's grips weaken 2 % per trial
+    "60min_2k_1ch": dict(fs_emg=2000.0, fs_force=500.0, n_trials=50, pattern="steady",
+                         seed=0, repeat=6),
     "60s_needle_44k": dict(fs_emg=44100.0, fs_force=500.0, n_trials=5, electrode="needle",
                            pattern="steady", seed=0),
     "10min_10k_1ch": dict(fs_emg=10000.0, fs_force=500.0, n_trials=50, pattern="steady",
@@ -58,12 +59,34 @@ def session(name, **overrides):
     if path.exists():
         with path.open("rb") as fh:
             return pickle.load(fh)
-    rec, _ = simulate_session(**kwargs)
+    sim = dict(kwargs)
+    repeat = sim.pop("repeat", 1)
+    seed = sim.pop("seed")
+    rec = _end_to_end([simulate_session(**sim, seed=seed + k)[0] for k in range(repeat)])
     tmp = path.with_suffix(".tmp")
     with tmp.open("wb") as fh:
         pickle.dump(rec, fh, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(path)
     return rec
+
+
+def _end_to_end(recs):
+    """One Recording holding the sessions ``recs`` one after the other (same channels)."""
+    import numpy as np
+    import pandas as pd
+
+    from myoemg.recording import Channel, Recording
+
+    if len(recs) == 1:
+        return recs[0]
+    first = recs[0]
+    channels = [Channel(ch.name, ch.kind, np.concatenate([r[ch.name].data for r in recs]),
+                        ch.fs, ch.unit, ch.start_s, ch.source_unit) for ch in first.channels]
+    offsets = np.cumsum([0.0] + [r.duration_s for r in recs[:-1]])
+    events = pd.concat([r.events.assign(onset_s=r.events["onset_s"] + t0)
+                        for r, t0 in zip(recs, offsets, strict=True)], ignore_index=True)
+    return Recording(channels, start_time=first.start_time, events=events,
+                     metadata=first.metadata, source=first.source)
 
 
 def edf_file(name, **overrides):

@@ -94,7 +94,7 @@ def _table_diffs(old, new, rtol):
                 bad.append(f"{col}: NaN in {int((~nan_ok).sum())} row(s) differs")
             elif (diff > rtol * scale).any():
                 bad.append(f"{col}: max |diff| {diff.max():.3g} (rel {np.max(diff / scale):.3g})")
-            elif diff.max() > 0:
+            elif diff.size and diff.max() > 0:
                 moved.append(f"{col}: max |diff| {diff.max():.3g} (rel {np.max(diff / scale):.3g})")
         elif not a.astype(object).equals(b.astype(object)):
             n = int((a.astype(str) != b.astype(str)).sum())
@@ -110,10 +110,13 @@ def _load_summary(path, strict):
     return json.dumps(data, indent=2, sort_keys=True).splitlines()
 
 
-def compare(reference, strict=False, big=False, rtol=1e-9):
+def compare(reference, strict=False, big=False, rtol=1e-9, against=None):
     reference = Path(reference)
-    tmp = reference.with_name(reference.name + "_now")
-    write(tmp, big)
+    if against is None:
+        tmp = reference.with_name(reference.name + "_now")
+        write(tmp, big)
+    else:
+        tmp = Path(against)
     n_diff = 0
     for case in sorted(p.name for p in reference.iterdir() if p.is_dir()):
         if not (tmp / case).exists():
@@ -154,11 +157,14 @@ def main(argv=None):
     p.add_argument("--strict", action="store_true", help="compare summary.json whole")
     p.add_argument("--big", action="store_true", help="add the benchmark sessions")
     p.add_argument("--rtol", type=float, default=1e-9, help="tolerance of the float columns")
+    p.add_argument("--against", metavar="DIR",
+                   help="compare with this folder of a previous write instead of running now")
     args = p.parse_args(argv)
     if args.action == "write":
         write(args.folder, args.big)
         return 0
-    return compare(args.folder, strict=args.strict, big=args.big, rtol=args.rtol)
+    return compare(args.folder, strict=args.strict, big=args.big, rtol=args.rtol,
+                   against=args.against)
 
 
 if __name__ == "__main__":
