@@ -21,6 +21,17 @@ THRESHOLD_FACTOR = 2.5
 QUIET_S = 0.3
 
 
+def _union(spans):
+    """The union of sample ranges ``[a, b)`` as disjoint ranges in increasing order."""
+    out = []
+    for a, b in sorted((a, b) for a, b in spans if b > a):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
 def _first_quiet_run(active, n_quiet):
     """Index where the first run of ``n_quiet`` inactive samples starts (or reaches the end)."""
     edges = np.diff(np.concatenate([[1], active.astype(np.int8), [1]]))
@@ -77,16 +88,10 @@ def after_activity(emg, *, fs, release_s, window_end_s, rest_windows_s, window_s
     else:
         env = np.atleast_2d(envelope)
     n = env.shape[-1]
-    rest_mask = np.zeros(n, bool)
-    for a, b in rest_windows_s:
-        rest_mask[max(0, int(a * fs)):max(0, min(n, int(b * fs)))] = True
-    if not rest_mask.any():
-        rest_mask[:] = True
-    # the resting samples as a few stretches: the envelope is read there only
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], rest_mask.view(np.int8), [0]])))
-    rest = np.median(np.concatenate([env[:, a:b] for a, b in zip(edges[::2], edges[1::2],
-                                                                  strict=True)], axis=-1),
-                     axis=-1)
+    # the resting samples as a few stretches in time order: the envelope is read there only
+    stretches = _union([(max(0, int(a * fs)), max(0, min(n, int(b * fs))))
+                        for a, b in rest_windows_s]) or [(0, n)]
+    rest = np.median(np.concatenate([env[:, a:b] for a, b in stretches], axis=-1), axis=-1)
     threshold = threshold_factor * rest
     n_quiet = max(1, round(quiet_s * fs))
     release = np.asarray(release_s, float)

@@ -33,7 +33,9 @@ def runs(mask) -> tuple[np.ndarray, np.ndarray]:
     starts, stops : ndarray of int, shape (n_runs,)
     """
     mask = np.asarray(mask, dtype=bool).ravel()
-    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    padded = np.zeros(mask.size + 2, np.int8)  # int8 throughout: 2 bytes a sample, not 17
+    padded[1:-1] = mask
+    edges = np.diff(padded)
     return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
 
 
@@ -173,9 +175,13 @@ def beyond(x, limit):
     finite = np.isfinite(x)
     if not finite.any():
         return np.empty(0, int), np.empty(0, int)
-    centre = float(np.median(x[finite]))
-    with np.errstate(invalid="ignore"):
-        return runs(finite & (np.abs(x - centre) > limit))
+    centre = float(np.median(x if finite.all() else x[finite]))
+    far = np.empty(x.size, bool)
+    for a in range(0, x.size, BLOCK):  # |x - centre| a block at a time: no float temporaries
+        with np.errstate(invalid="ignore"):
+            np.greater(np.abs(x[a:a + BLOCK] - centre), limit, out=far[a:a + BLOCK])
+    far &= finite
+    return runs(far)
 
 
 def constant_runs(x, *, min_len) -> tuple[np.ndarray, np.ndarray]:
@@ -195,7 +201,10 @@ def constant_runs(x, *, min_len) -> tuple[np.ndarray, np.ndarray]:
     x = np.asarray(x, dtype=float)
     if x.size < 2 or min_len < 2:
         return np.empty(0, int), np.empty(0, int)
-    same = np.diff(x) == 0  # same[i]: x[i+1] == x[i]
+    same = np.empty(x.size - 1, bool)  # same[i]: x[i+1] - x[i] == 0, a block at a time
+    for a in range(0, x.size - 1, BLOCK):
+        b = min(x.size - 1, a + BLOCK)
+        np.equal(x[a + 1:b + 1] - x[a:b], 0, out=same[a:b])
     starts, stops = runs(same)
     stops = stops + 1  # a run of k equal differences spans k + 1 samples
     keep = (stops - starts) >= min_len
@@ -220,11 +229,14 @@ def is_flat(x, *, abs_tol=0.0, rel_tol=1e-9) -> bool:
     flat : bool
     """
     x = np.asarray(x, dtype=float)
-    x = x[np.isfinite(x)]
-    if x.size < 2:
+    finite = np.isfinite(x)
+    if np.count_nonzero(finite) < 2:
         return True
-    ptp = float(x.max() - x.min())
-    return ptp <= max(abs_tol, rel_tol * float(np.abs(x).max()))
+    # max and min of the finite samples without copying them; max |x| is the larger of |max|
+    # and |min|
+    hi = float(np.max(x, where=finite, initial=-np.inf))
+    lo = float(np.min(x, where=finite, initial=np.inf))
+    return hi - lo <= max(abs_tol, rel_tol * max(abs(hi), abs(lo)))
 
 
 def mains_fraction(x, *, fs, mains_hz=(50.0, 60.0), band_hz=(20.0, 450.0), n_harmonics=3,
