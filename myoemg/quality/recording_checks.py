@@ -14,12 +14,12 @@ force as the analysis low-passes it.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from ..recording import Recording
 from ..roles import unusable_emg_reasons
 from ..utils import check_option, logger, verbose
+from ..utils._check import all_finite
 from . import rules as R
 from .channel_checks import (
     _check_emg,
@@ -128,7 +128,7 @@ class RecordingChecks:
         self.electrode = electrode
         limits = {**R.MAX_FILL_S, **(max_fill_s or {})}
         rec = recording
-        if any(c.kind in limits and not np.isfinite(c.data).all() for c in rec.channels):
+        if any(c.kind in limits and not all_finite(c.data) for c in rec.channels):
             rec = recording.copy(share_data=True)  # _repair_gaps gives filled channels new data
         self.recording = rec
         self._blocks, self.needs_snr, self._end = {}, [], []

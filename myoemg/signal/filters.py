@@ -13,6 +13,7 @@ import numpy as np
 from scipy import signal as sps
 
 from ..utils import SignalQualityError, check_option, logger, validate_fs, validate_positive
+from ..utils._check import all_finite
 from .envelope import moving_rms
 from .mains import MAX_HARMONICS, remove_mains, subtract_mains
 from .quiet import detect_mains
@@ -55,9 +56,9 @@ def _check_finite(x, fs, axis):
     signal. :func:`myoemg.quality.check_recording` fills short gaps (and flags them) before any
     filter runs, and refuses long ones.
     """
-    bad = ~np.isfinite(x)
-    if not bad.any():
+    if all_finite(x):
         return
+    bad = ~np.isfinite(x)
     moved = np.moveaxis(bad, axis, -1)
     where = np.argwhere(moved)[0]
     row = f"row {tuple(int(i) for i in where[:-1])}, " if moved.ndim > 1 else ""
