@@ -21,6 +21,7 @@ from .._version import __version__
 from ..detect.trials import CUE_PATTERN, find_cues
 from ..metrics.relaxation import REFERENCES
 from ..quality import RecordingChecks, flag_notes, quality_summary, usable_emg
+from ..quality.trial_flags import force_return_codes
 from ..recording import Recording
 from ..results import Analysis, Summary
 from ..signal import EMG_BANDS_HZ, FORCE_LOWPASS_HZ
@@ -132,12 +133,16 @@ def _analyze(recording, *, emg, force, electrode, detect, band_hz, mains_hz, for
         reference=relaxation_reference,
         cues=find_cues(rec, pattern=cue_pattern, channel=cue_channel),
         filtered=force_xf if force_lowpass_hz == FORCE_LOWPASS_HZ else None)
+    # the last use of the low-passed force: let it go before the EMG is cleaned
+    no_return = force_return_codes(trials, force_ch, force_xf)
+    del force_xf
+    checks.force_filtered.clear()
     emg_result = emg_measures(rec, trials, band=band, mains_hz=mains_hz, electrode=electrode,
                               detect=detect, snr_channels=set(checks.needs_snr))
     flags = checks.flags(emg_result.snr_db)
     quality_notes = [*flag_notes(flags), *aside_notes]
     trials = trial_table(trials, emg_result, flags, force_ch, emg_chans, detect,
-                         force_filtered=force_xf)
+                         no_return=no_return)
     session = session_numbers(trials, emg_result.discharges,
                               emg_assessed=bool(emg_chans) and detect,
                               device=rec.metadata.get("device"), grading=grading,

@@ -41,12 +41,13 @@ TRIAL_MYOTONIC_RULE = ("a trial is myotonic when at least one unit's train, star
 
 
 def trial_table(trials, emg_result, flags, force_ch, emg_chans, detect,
-                force_filtered=None) -> pd.DataFrame:
+                no_return=None) -> pd.DataFrame:
     """The trials table: relaxation, EMG measures and quality columns, in contract order.
 
     ``rt_flagged`` / ``rt_flag_reason`` join the quality flags with the relaxation's own
-    comments (a sagging or clipped grip measured from its release). ``force_filtered`` is
-    the force as the quality checks low-passed it (reused for the return-to-baseline check).
+    comments (a sagging or clipped grip measured from its release). ``no_return`` holds
+    the return-to-baseline codes per trial (:func:`myoemg.quality.trial_flags.force_return_codes`),
+    found right after the force step.
     """
     trials = trials.copy()
     trials["after_activity_s"] = emg_result.after_activity_s
@@ -57,7 +58,7 @@ def trial_table(trials, emg_result, flags, force_ch, emg_chans, detect,
     span = ((emg_chans[0].start_s, emg_chans[0].start_s + emg_chans[0].duration_s)
             if emg_chans else None)
     quality = trial_quality(trials, flags, force=force_ch, emg_span_s=span,
-                            force_filtered=force_filtered)
+                            no_return=no_return)
     relax_note = trials.get("rt_flag_reason", pd.Series("", index=trials.index)).fillna("")
     trials = trials.drop(columns=QUALITY_TRIAL_COLUMNS, errors="ignore").join(quality)
     trials["rt_flag_reason"] = [
