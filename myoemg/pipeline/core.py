@@ -26,6 +26,7 @@ from ..recording import Recording
 from ..results import Analysis, Summary
 from ..signal import EMG_BANDS_HZ, FORCE_LOWPASS_HZ
 from ..utils import ChannelError, SignalQualityError, check_option, logger, one_blas_thread, verbose
+from ..utils._memory import release_freed_memory
 from .emg_step import emg_measures
 from .force_step import force_trials
 from .tables import TRIAL_MYOTONIC_RULE, session_numbers, trial_table
@@ -107,6 +108,7 @@ def _analyze(recording, *, emg, force, electrode, detect, band_hz, mains_hz, for
              trial_threshold_frac, min_hold_s, relaxation_reference, cue_pattern, cue_channel,
              grading):
     rec = _as_recording(recording)
+    release_freed_memory()  # what reading the file freed (the EMG step needs its pages)
     if emg is not None or force is not None:
         rec = rec.set_roles(emg=emg, force=force, share_data=True)
     electrode = electrode or rec.metadata.get("electrode") or "surface"
@@ -137,6 +139,7 @@ def _analyze(recording, *, emg, force, electrode, detect, band_hz, mains_hz, for
     no_return = force_return_codes(trials, force_ch, force_xf)
     del force_xf
     checks.force_filtered.clear()
+    release_freed_memory()
     emg_result = emg_measures(rec, trials, band=band, mains_hz=mains_hz, electrode=electrode,
                               detect=detect, snr_channels=set(checks.needs_snr))
     flags = checks.flags(emg_result.snr_db)
