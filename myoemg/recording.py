@@ -75,22 +75,22 @@ class Channel:
                              f"{self.data.shape}.")
 
     @property
-    def n_times(self):
+    def n_times(self) -> int:
         """Number of samples."""
         return self.data.shape[-1]
 
     @property
-    def duration_s(self):
+    def duration_s(self) -> float:
         """Duration in seconds (n_times / fs)."""
         return self.n_times / self.fs
 
     @property
-    def times(self):
+    def times(self) -> np.ndarray:
         """Sample times in seconds from the start of the recording, shape (n_times,)."""
         return self.start_s + np.arange(self.n_times) / self.fs
 
     @property
-    def calibrated(self):
+    def calibrated(self) -> bool:
         """True when the data are in the SI unit of the channel's kind (V or N)."""
         return self.unit == SI_UNIT.get(self.kind, self.unit)
 
@@ -148,22 +148,22 @@ class Recording:
 
     # -- access -------------------------------------------------------------------------------
     @property
-    def ch_names(self):
+    def ch_names(self) -> list:
         """Channel names, in order."""
         return [ch.name for ch in self.channels]
 
     @property
-    def kinds(self):
+    def kinds(self) -> list:
         """Channel kinds, in order."""
         return [ch.kind for ch in self.channels]
 
     @property
-    def duration_s(self):
+    def duration_s(self) -> float:
         """Time of the last sample of any channel, in seconds from the start."""
         return max(ch.start_s + ch.duration_s for ch in self.channels)
 
     @property
-    def source_name(self):
+    def source_name(self) -> str:
         """The file name(s) read, for messages."""
         if isinstance(self.source, (list, tuple)):
             return " + ".join(str(s) for s in self.source)
@@ -178,18 +178,18 @@ class Recording:
     def __contains__(self, name):
         return name in self.ch_names
 
-    def pick(self, kind):
+    def pick(self, kind) -> list:
         """Return the channels of one kind ('emg', 'force' or 'other'), in order."""
         check_option("kind", kind, KINDS)
         return [ch for ch in self.channels if ch.kind == kind]
 
     @property
-    def emg(self):
+    def emg(self) -> list:
         """The EMG channels."""
         return self.pick("emg")
 
     @property
-    def force(self):
+    def force(self) -> Channel | None:
         """The force channel, or None when there is none.
 
         Raises
@@ -204,7 +204,7 @@ class Recording:
                 "pick one with force='NAME'.")
         return forces[0] if forces else None
 
-    def channel_groups(self, kind="emg"):
+    def channel_groups(self, kind="emg") -> list:
         """The channels of one kind, stacked in groups that share a rate, a start and a length.
 
         Channels whose rates agree (relative difference below 1e-6), whose first samples lie
@@ -233,7 +233,7 @@ class Recording:
                 home.append(ch)
         return [_stack(g, kind, self.source_name) for g in groups]
 
-    def get_data(self, kind="emg"):
+    def get_data(self, kind="emg") -> tuple:
         """Stack the channels of one kind that share a rate, a start and a length.
 
         Starts less than a sample apart count as aligned and lengths a sample or two apart are
@@ -270,11 +270,23 @@ class Recording:
         return groups[0].data, groups[0].fs, list(groups[0].names)
 
     # -- derived recordings -------------------------------------------------------------------
-    def copy(self):
-        """A deep copy."""
-        return copy.deepcopy(self)
+    def copy(self, *, share_data=False) -> Recording:
+        """A deep copy; with ``share_data``, a copy whose channels share their sample arrays.
 
-    def select(self, names):
+        ``share_data=True`` copies everything but the samples: a channel given new data in the
+        copy (``copy[name].data = ...``) leaves this recording alone, while an array changed
+        in place changes both (myoemg never writes into a channel's array).
+        """
+        if not share_data:
+            return copy.deepcopy(self)
+        out = copy.copy(self)
+        out.channels = [copy.copy(ch) for ch in self.channels]
+        out.events = self.events.copy()
+        out.metadata, out.identifiers = copy.deepcopy(self.metadata), dict(self.identifiers)
+        out.conversions, out.set_aside = list(self.conversions), dict(self.set_aside)
+        return out
+
+    def select(self, names) -> Recording:
         """A new recording with only the named channels (in the given order)."""
         names = [names] if isinstance(names, str) else list(names)
         chans = [copy.deepcopy(self[n]) for n in names]
@@ -282,7 +294,7 @@ class Recording:
         out.channels = chans
         return out
 
-    def set_roles(self, *, emg=None, force=None):
+    def set_roles(self, *, emg=None, force=None, share_data=False) -> Recording:
         """A new recording whose roles are set by channel name (see :mod:`myoemg.roles`).
 
         Parameters
@@ -291,13 +303,15 @@ class Recording:
             Channel(s) to analyse as EMG; other EMG channels become 'other'.
         force : str | None
             Channel to analyse as force; other force channels become 'other'.
+        share_data : bool
+            Share the sample arrays with this recording (see :meth:`copy`).
 
         Returns
         -------
         recording : Recording
             A copy; a channel given a new role is converted to its SI unit (or kept 'a.u.').
         """
-        out = self.copy()
+        out = self.copy(share_data=share_data)
         kinds = override_kinds(out.ch_names, out.kinds, emg=emg, force=force,
                                source=self.source_name)
         for ch, kind in zip(out.channels, kinds, strict=True):
@@ -311,7 +325,7 @@ class Recording:
                     out.conversions.append(note)
         return out
 
-    def with_set_aside(self, reasons):
+    def with_set_aside(self, reasons, *, share_data=False) -> Recording:
         """A copy in which the named EMG channels are set aside as 'other', reasons kept.
 
         Parameters
@@ -319,12 +333,14 @@ class Recording:
         reasons : dict of str -> str
             Channel name -> why it cannot be analysed as EMG (see
             :func:`myoemg.roles.unusable_emg_reasons`).
+        share_data : bool
+            Share the sample arrays with this recording (see :meth:`copy`).
 
         Returns
         -------
         recording : Recording
         """
-        out = self.copy()
+        out = self.copy(share_data=share_data)
         for name, reason in reasons.items():
             out[name].kind = "other"
             out.set_aside[name] = reason
@@ -352,7 +368,7 @@ class Recording:
         return to_mne(self, split_rates=split_rates, line_freq=line_freq)
 
     @classmethod
-    def from_mne(cls, raw):
+    def from_mne(cls, raw) -> Recording:
         """Build a Recording from a :class:`mne.io.Raw` (or the list :meth:`to_mne` returns).
 
         The same path as ``myoemg.read(raw)`` (:func:`myoemg.io.mne_raw.read_raw`): kinds,
@@ -364,7 +380,7 @@ class Recording:
         return read_raw(raw)
 
     # -- display ------------------------------------------------------------------------------
-    def describe(self):
+    def describe(self) -> pd.DataFrame:
         """A DataFrame with one row per channel: name, kind, fs_hz, unit, n_times, duration_s."""
         return pd.DataFrame({
             "name": self.ch_names,
@@ -388,8 +404,8 @@ class ChannelGroup:
 
     Attributes
     ----------
-    data : ndarray, shape (n_channels, n_times)
-        Samples in SI units.
+    rows : tuple of ndarray, shape (n_times,) each
+        The channels' samples in SI units, trimmed to one length (views, not copies).
     fs : float
         Sampling rate, Hz.
     names : tuple of str
@@ -400,11 +416,21 @@ class ChannelGroup:
         Starts taken as aligned and lengths trimmed, in words.
     """
 
-    data: np.ndarray
+    rows: tuple
     fs: float
     names: tuple
     start_s: float
     notes: tuple = ()
+
+    @property
+    def data(self) -> np.ndarray:
+        """The rows stacked, shape (n_channels, n_times) (a new array on every access)."""
+        return np.vstack(self.rows)
+
+    @property
+    def n_times(self) -> int:
+        """Samples per channel."""
+        return self.rows[0].shape[-1]
 
 
 def _fits(first, ch):
@@ -428,11 +454,11 @@ def _stack(chans, kind, source):
         longer = [f"{c.name!r} ({c.n_times})" for c in chans if c.n_times != n]
         notes.append(f"{kind} channels {', '.join(longer)} of {source} are longer than the "
                      f"shortest by at most {MAX_TRIM_SAMPLES} samples: trimmed to {n} samples")
-    return ChannelGroup(np.vstack([c.data[:n] for c in chans]), first.fs,
+    return ChannelGroup(tuple(c.data[:n] for c in chans), first.fs,
                         tuple(c.name for c in chans), first.start_s, tuple(notes))
 
 
-def as_utc(when):
+def as_utc(when) -> datetime | None:
     """Return a time-zone aware datetime (UTC when none is given), or None for anything else."""
     if isinstance(when, datetime):
         return when if when.tzinfo else when.replace(tzinfo=timezone.utc)

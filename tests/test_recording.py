@@ -91,3 +91,16 @@ def test_events_become_annotations(rec):
     assert list(raw.annotations.description) == ["grip"]
     back = Recording.from_mne(raw)
     assert back.events.onset_s.tolist() == pytest.approx([1.5])
+
+
+def test_copy_sharing_data_leaves_the_original_alone(rec):
+    out = rec.copy(share_data=True)
+    name = rec.ch_names[0]
+    assert out[name].data is rec[name].data  # samples shared, nothing copied
+    before = rec[name].data
+    out[name].data = -out[name].data  # new data in the copy
+    out[name].kind = "other"
+    out.conversions.append("changed")
+    assert rec[name].data is before and rec[name].kind != "other"
+    assert "changed" not in rec.conversions
+    assert rec.copy()[name].data is not rec[name].data  # the default copies everything

@@ -25,7 +25,8 @@ import distributed
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from ..utils import logger
-from ._executors import PER_WORKER, crash_record, dispatch, is_client, user_sets_threads
+from ..utils._threads import one_blas_thread
+from ._executors import PER_WORKER, crash_record, dispatch, is_client
 from ._worker import process
 
 #: Name of the worker plugin (registering it again replaces it).
@@ -54,16 +55,15 @@ class WarmWorker(WorkerPlugin):
         for name in self.modules:
             with contextlib.suppress(ImportError):  # report extras may be absent
                 importlib.import_module(name)
-        if not user_sets_threads():
-            from threadpoolctl import threadpool_limits
-
-            self._limits = threadpool_limits(limits=1)
+        self._limits = one_blas_thread()  # for the worker's life: analyze nests in it
+        self._limits.__enter__()
         if self.log_level is not None:
             logger.setLevel(self.log_level)
 
     def teardown(self, worker):
         if self._limits is not None:  # a user's cluster gets its BLAS threads back
-            self._limits.restore_original_limits()
+            self._limits.__exit__(None, None, None)
+            self._limits = None
 
 
 @contextlib.contextmanager

@@ -20,19 +20,12 @@ import threading
 import time
 
 from ..utils import logger
+from ..utils._threads import THREAD_VARS, one_blas_thread, user_sets_threads  # noqa: F401 (re-exported)
 
 #: Recordings in flight per worker: one running, one queued behind it.
 PER_WORKER = 2
 #: Seconds between checks of the stop flags while waiting for results.
 POLL_S = 0.1
-#: Thread-count variables of BLAS / OpenMP libraries; Dask's nanny sets the same ones.
-THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-               "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
-
-
-def user_sets_threads():
-    """Whether the user chose a BLAS/OpenMP thread count (then we leave it alone)."""
-    return any(k in os.environ for k in THREAD_VARS)
 
 
 @contextlib.contextmanager
@@ -45,18 +38,6 @@ def one_thread_env():
     finally:
         for k in added:
             os.environ.pop(k, None)
-
-
-@contextlib.contextmanager
-def one_blas_thread():
-    """One BLAS/OpenMP thread in this process within the block (threadpoolctl)."""
-    if user_sets_threads():
-        yield
-        return
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=1):
-        yield
 
 
 def worker_modules(report, dask=False):
@@ -111,6 +92,7 @@ def _sigint_ignored():
 # --- inside a worker process -----------------------------------------------------------------
 
 _STOP_EVENT = None
+_held_limit = []
 
 
 def init_worker(log_level, alive, stop_event):
@@ -122,10 +104,8 @@ def init_worker(log_level, alive, stop_event):
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
     threading.Thread(target=_exit_when_closed, args=(alive,), daemon=True,
                      name="myoemg-batch-watchdog").start()
-    if not user_sets_threads():
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(limits=1)
+    _held_limit.append(one_blas_thread())  # for the worker's life: analyze nests in it
+    _held_limit[-1].__enter__()
     if log_level is not None and not logging.getLogger().handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))

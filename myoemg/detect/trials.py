@@ -41,7 +41,7 @@ from ..utils import (
 )
 
 
-def trial_columns(unit="N"):
+def trial_columns(unit="N") -> list:
     """Columns of :func:`find_trials` for a force in ``unit`` ('N' or anything else: a.u.)."""
     sfx = force_suffix(unit)
     return ["trial", "onset_s", "peak_s", "hold_end_s", "window_end_s", f"baseline_{sfx}",
@@ -61,7 +61,7 @@ def _segments(mask):
 @verbose
 def find_trials(force, *, fs, threshold_frac=0.3, min_hold_s=1.0, merge_gap_s=0.3,
                 lowpass_hz=FORCE_LOWPASS_HZ, baseline_window_s=1.0, baseline_gap_s=0.2,
-                onset_level_pct=5.0, unit="N", verbose=None):
+                onset_level_pct=5.0, unit="N", filtered=None, verbose=None) -> pd.DataFrame:
     """Find grips in a force trace.
 
     Parameters
@@ -85,6 +85,9 @@ def find_trials(force, *, fs, threshold_frac=0.3, min_hold_s=1.0, merge_gap_s=0.
         Onset level, percent of (peak − baseline) above baseline (ours: 5 %, as RT's end point).
     unit : str
         Unit of ``force``: 'N', or 'a.u.' for an uncalibrated force (names the columns).
+    filtered : ndarray, shape (n_times,) | None
+        ``force`` already low-passed at ``lowpass_hz`` (:func:`myoemg.signal.lowpass`, order
+        4), when a previous step has it; computed here when None.
     verbose : bool | str | int | None
         Log level for this call.
 
@@ -114,7 +117,8 @@ def find_trials(force, *, fs, threshold_frac=0.3, min_hold_s=1.0, merge_gap_s=0.
     if x.size < min_len:
         raise NoTrialsError(f"force is {x.size / fs:.2f} s long: too short to hold a grip of "
                             f"{min_hold_s} s.")
-    xf = lowpass(x, fs=fs, cutoff_hz=lowpass_hz)
+    xf = lowpass(x, fs=fs, cutoff_hz=lowpass_hz) if filtered is None else \
+        _check_filtered(filtered, x)
     rest = np.percentile(xf, 5)
     span = xf.max() - rest
     if not span > 0 or span < 1e-6 * max(1.0, abs(rest)):
@@ -162,6 +166,15 @@ def find_trials(force, *, fs, threshold_frac=0.3, min_hold_s=1.0, merge_gap_s=0.
     return trials[trial_columns(unit)]
 
 
+def _check_filtered(filtered, x):
+    """``filtered`` as a float array, refused unless it matches the force sample for sample."""
+    xf = np.asarray(filtered, dtype=float)
+    if xf.shape != x.shape:
+        raise ValueError(f"filtered has shape {xf.shape} but the force has {x.shape}; pass "
+                         "the low-passed force itself (or None).")
+    return xf
+
+
 def _onset_index(xf, baseline, peak, lo, peak_i, level_pct):
     """Fractional index of the last upward crossing of the onset level before the peak."""
     level = baseline + level_pct / 100 * (peak - baseline)
@@ -173,7 +186,7 @@ def _onset_index(xf, baseline, peak, lo, peak_i, level_pct):
 CUE_PATTERN = r"\b(relax|release|let[ _-]?go|go)\b"
 
 
-def find_cues(recording, *, pattern=CUE_PATTERN, channel=None):
+def find_cues(recording, *, pattern=CUE_PATTERN, channel=None) -> np.ndarray:
     """Times of the "relax" cues a recording carries, in seconds from its start.
 
     Cues are events (EDF+ annotations, BrainVision markers ...) whose text matches

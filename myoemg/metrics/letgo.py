@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..signal.envelope import Envelope
 from ..utils import validate_fs
 
 #: Envelope at half relaxation over the hold envelope from which the fall is voluntary (ours:
@@ -35,13 +36,14 @@ HALF_WINDOW_S = 0.025
 
 
 def letgo_emg_ratio(envelope, *, fs, release_s, t50_s, hold_window_s=HOLD_WINDOW_S,
-                    half_window_s=HALF_WINDOW_S):
+                    half_window_s=HALF_WINDOW_S) -> np.ndarray:
     """EMG envelope at half relaxation over the envelope of the hold, per trial and channel.
 
     Parameters
     ----------
-    envelope : ndarray, shape (n_channels, n_times)
-        Moving-RMS envelope of the cleaned EMG, V.
+    envelope : ndarray, shape (n_channels, n_times) | Envelope
+        Moving-RMS envelope of the cleaned EMG, V (an
+        :class:`~myoemg.signal.envelope.Envelope` is read in windows, never whole).
     fs : float
         EMG sampling rate, Hz.
     release_s, t50_s : array-like, shape (n_trials,)
@@ -57,7 +59,10 @@ def letgo_emg_ratio(envelope, *, fs, release_s, t50_s, hold_window_s=HOLD_WINDOW
         NaN where a time is unknown or a window falls outside the EMG.
     """
     fs = validate_fs(fs)
-    env = np.atleast_2d(np.asarray(envelope, dtype=float))
+    if isinstance(envelope, Envelope):
+        env = envelope.atleast_2d()
+    else:
+        env = np.atleast_2d(np.asarray(envelope, dtype=float))
     release = np.asarray(release_s, dtype=float)
     t50 = np.asarray(t50_s, dtype=float)
     out = np.full((release.size, env.shape[0]), np.nan)
@@ -75,7 +80,7 @@ def letgo_emg_ratio(envelope, *, fs, release_s, t50_s, hold_window_s=HOLD_WINDOW
     return out
 
 
-def voluntary_letgo(ratio, prolonged, *, threshold=VOLUNTARY_RATIO):
+def voluntary_letgo(ratio, prolonged, *, threshold=VOLUNTARY_RATIO) -> np.ndarray:
     """Whether the prolonged relaxations of a session look like a slow voluntary let-go.
 
     Parameters

@@ -74,7 +74,7 @@ MIN_HOLD_S = 0.3
 REFERENCES = ("auto", "peak", "release")
 
 
-def relaxation_columns(unit="N"):
+def relaxation_columns(unit="N") -> list:
     """Columns of :func:`relaxation_times` for a force in ``unit`` ('N' or 'a.u.')."""
     return ["trial", "release_s", "t90_s", "t50_s", "t5_s", "rt90_5_s", "rt90_50_s",
             "rt50_5_s", "rt100_5_s", "rt100_50_s", "relaxed", "sag_pct", "reference",
@@ -88,7 +88,8 @@ RELAXATION_COLUMNS = relaxation_columns("N")
 def relaxation_times(force, trials, *, fs, lowpass_hz=FORCE_LOWPASS_HZ, levels_pct=(90, 50, 5),
                      reference="auto", sag_limit_pct=SAG_LIMIT_PCT,
                      reference_window_s=REFERENCE_WINDOW_S,
-                     release_lowpass_hz=RELEASE_LOWPASS_HZ, clipped=None):
+                     release_lowpass_hz=RELEASE_LOWPASS_HZ, clipped=None,
+                     filtered=None) -> pd.DataFrame:
     """Measure relaxation times of each trial (definitions: module docstring).
 
     Parameters
@@ -116,6 +117,9 @@ def relaxation_times(force, trials, *, fs, lowpass_hz=FORCE_LOWPASS_HZ, levels_p
     clipped : array-like of bool, shape (n_trials,) | None
         Trials whose grip is clipped at the sensor's top ('auto' then measures from the
         release); None: not known.
+    filtered : ndarray, shape (n_times,) | None
+        ``force`` already low-passed at ``lowpass_hz`` (:func:`myoemg.signal.lowpass`, order
+        4), when a previous step has it; computed here when None.
 
     Returns
     -------
@@ -136,8 +140,13 @@ def relaxation_times(force, trials, *, fs, lowpass_hz=FORCE_LOWPASS_HZ, levels_p
     unit = "N" if "peak_force_n" in trials else "a.u."
     sfx = force_suffix(unit)
     x = np.asarray(force, dtype=float)
-    xf = lowpass(x, fs=fs, cutoff_hz=lowpass_hz)
-    xs = lowpass(x, fs=fs, cutoff_hz=min(release_lowpass_hz, lowpass_hz))
+    xf = lowpass(x, fs=fs, cutoff_hz=lowpass_hz) if filtered is None else \
+        np.asarray(filtered, dtype=float)
+    if xf.shape != x.shape:
+        raise ValueError(f"filtered has shape {xf.shape} but the force has {x.shape}; pass "
+                         "the low-passed force itself (or None).")
+    xs = xf if release_lowpass_hz >= lowpass_hz else lowpass(x, fs=fs,
+                                                              cutoff_hz=release_lowpass_hz)
     clip = np.zeros(len(trials), bool) if clipped is None else np.asarray(clipped, bool)
     rule = _Rule(reference, sag_limit_pct, max(1, round(reference_window_s * fs)),
                  reference_window_s, levels_pct)
@@ -311,7 +320,7 @@ def _flag_reason(rule, sag, clipped, use_release):
     return ""
 
 
-def reaction_times(release_s, onset_s, cue_s):
+def reaction_times(release_s, onset_s, cue_s) -> np.ndarray:
     """Time from the last "relax" cue during each grip to its release.
 
     Parameters

@@ -19,13 +19,20 @@ from .checks import (
     mains_fraction,
     noise_sd,
 )
-from .recording_checks import FLAG_COLUMNS, check_recording, empty_flags, usable_emg
+from .recording_checks import (
+    FLAG_COLUMNS,
+    RecordingChecks,
+    check_recording,
+    empty_flags,
+    usable_emg,
+)
 from .report import flag_notes, quality_summary
 from .rules import RULES
 from .trial_flags import QUALITY_TRIAL_COLUMNS, trial_quality
 
 __all__ = [
-    "FLAG_COLUMNS", "QUALITY_TRIAL_COLUMNS", "RULES", "check_recording", "constant_runs",
-    "emg_snr_db", "empty_flags", "fill_gaps", "flag_notes", "find_clipping", "find_gaps", "is_flat",
-    "mains_fraction", "noise_sd", "quality_summary", "rules", "trial_quality", "usable_emg",
+    "FLAG_COLUMNS", "QUALITY_TRIAL_COLUMNS", "RULES", "RecordingChecks", "check_recording",
+    "constant_runs", "emg_snr_db", "empty_flags", "fill_gaps", "flag_notes", "find_clipping",
+    "find_gaps", "is_flat", "mains_fraction", "noise_sd", "quality_summary", "rules",
+    "trial_quality", "usable_emg",
 ]

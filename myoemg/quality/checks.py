@@ -10,14 +10,17 @@ in :mod:`myoemg.quality.rules`.
 from __future__ import annotations
 
 import numpy as np
+from scipy import fft as spfft
 from scipy import signal as sps
 
 from ..signal import moving_rms
+from ..signal.envelope import Envelope
 from ..signal.filters import bandpass
+from ..signal.streaming import BLOCK
 from ..utils import validate_fs
 
 
-def runs(mask):
+def runs(mask) -> tuple[np.ndarray, np.ndarray]:
     """Start and stop indices (stop exclusive) of the True runs of a 1-D boolean array.
 
     Parameters
@@ -30,11 +33,13 @@ def runs(mask):
     starts, stops : ndarray of int, shape (n_runs,)
     """
     mask = np.asarray(mask, dtype=bool).ravel()
-    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    padded = np.zeros(mask.size + 2, np.int8)  # int8 throughout: 2 bytes a sample, not 17
+    padded[1:-1] = mask
+    edges = np.diff(padded)
     return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
 
 
-def merge_runs(starts, stops, max_gap):
+def merge_runs(starts, stops, max_gap) -> tuple[np.ndarray, np.ndarray]:
     """Merge runs separated by fewer than ``max_gap`` samples.
 
     Returns
@@ -51,7 +56,7 @@ def merge_runs(starts, stops, max_gap):
     return starts[keep], new_stops
 
 
-def find_gaps(x):
+def find_gaps(x) -> tuple[np.ndarray, np.ndarray]:
     """Runs of missing (NaN or infinite) samples.
 
     Parameters
@@ -71,7 +76,7 @@ def find_gaps(x):
     return runs(~np.isfinite(x))
 
 
-def fill_gaps(x):
+def fill_gaps(x) -> np.ndarray:
     """Linearly interpolate missing samples; gaps at either end hold the nearest valid value.
 
     Parameters
@@ -101,7 +106,7 @@ def fill_gaps(x):
     return y
 
 
-def find_clipping(x, *, min_count=5):
+def find_clipping(x, *, min_count=5) -> tuple[np.ndarray, np.ndarray]:
     """Samples stuck at the extreme values of a signal: the signature of a saturated ADC.
 
     On each side (maximum and minimum) the extreme value counts as a rail when it is repeated
@@ -132,21 +137,21 @@ def find_clipping(x, *, min_count=5):
     finite = np.isfinite(x)
     if finite.sum() < min_count:
         return np.empty(0, int), np.empty(0, int)
-    xs = x[finite]
+    xs = x if finite.all() else x[finite]  # no copy of a finite signal
+    del finite
     hi, lo = float(xs.max()), float(xs.min())
     if not hi > lo:
         return np.empty(0, int), np.empty(0, int)
+    # the values next to each rail, inward (max below hi, min above lo), without copies
+    below_hi = float(np.max(xs, where=xs < hi, initial=-np.inf))
+    above_lo = float(np.min(xs, where=xs > lo, initial=np.inf))
+    two_valued = below_hi <= lo  # rail to rail, nothing between
     at_rail = np.zeros(x.size, bool)
-    two_valued = not np.any((xs > lo) & (xs < hi))  # rail to rail, nothing between
-    for rail, inward in ((hi, xs[xs < hi]), (lo, xs[xs > lo])):
+    for rail, nxt in ((hi, below_hi), (lo, above_lo)):
         n_rail = int(np.count_nonzero(xs == rail))
         if n_rail < min_count:
             continue
-        if two_valued:
-            at_rail |= x == rail
-            continue
-        nxt = inward.max() if rail == hi else inward.min()
-        if n_rail > np.count_nonzero(inward == nxt):
+        if two_valued or n_rail > np.count_nonzero(xs == nxt):
             at_rail |= x == rail
     return runs(at_rail)
 
@@ -170,12 +175,16 @@ def beyond(x, limit):
     finite = np.isfinite(x)
     if not finite.any():
         return np.empty(0, int), np.empty(0, int)
-    centre = float(np.median(x[finite]))
-    with np.errstate(invalid="ignore"):
-        return runs(finite & (np.abs(x - centre) > limit))
+    centre = float(np.median(x if finite.all() else x[finite]))
+    far = np.empty(x.size, bool)
+    for a in range(0, x.size, BLOCK):  # |x - centre| a block at a time: no float temporaries
+        with np.errstate(invalid="ignore"):
+            np.greater(np.abs(x[a:a + BLOCK] - centre), limit, out=far[a:a + BLOCK])
+    far &= finite
+    return runs(far)
 
 
-def constant_runs(x, *, min_len):
+def constant_runs(x, *, min_len) -> tuple[np.ndarray, np.ndarray]:
     """Runs of at least ``min_len`` samples that repeat exactly the same value.
 
     Parameters
@@ -192,14 +201,17 @@ def constant_runs(x, *, min_len):
     x = np.asarray(x, dtype=float)
     if x.size < 2 or min_len < 2:
         return np.empty(0, int), np.empty(0, int)
-    same = np.diff(x) == 0  # same[i]: x[i+1] == x[i]
+    same = np.empty(x.size - 1, bool)  # same[i]: x[i+1] - x[i] == 0, a block at a time
+    for a in range(0, x.size - 1, BLOCK):
+        b = min(x.size - 1, a + BLOCK)
+        np.equal(x[a + 1:b + 1] - x[a:b], 0, out=same[a:b])
     starts, stops = runs(same)
     stops = stops + 1  # a run of k equal differences spans k + 1 samples
     keep = (stops - starts) >= min_len
     return starts[keep], stops[keep]
 
 
-def is_flat(x, *, abs_tol=0.0, rel_tol=1e-9):
+def is_flat(x, *, abs_tol=0.0, rel_tol=1e-9) -> bool:
     """True when the finite samples of ``x`` span no more than a tolerance.
 
     Parameters
@@ -217,15 +229,18 @@ def is_flat(x, *, abs_tol=0.0, rel_tol=1e-9):
     flat : bool
     """
     x = np.asarray(x, dtype=float)
-    x = x[np.isfinite(x)]
-    if x.size < 2:
+    finite = np.isfinite(x)
+    if np.count_nonzero(finite) < 2:
         return True
-    ptp = float(x.max() - x.min())
-    return ptp <= max(abs_tol, rel_tol * float(np.abs(x).max()))
+    # max and min of the finite samples without copying them; max |x| is the larger of |max|
+    # and |min|
+    hi = float(np.max(x, where=finite, initial=-np.inf))
+    lo = float(np.min(x, where=finite, initial=np.inf))
+    return hi - lo <= max(abs_tol, rel_tol * max(abs(hi), abs(lo)))
 
 
 def mains_fraction(x, *, fs, mains_hz=(50.0, 60.0), band_hz=(20.0, 450.0), n_harmonics=3,
-                   half_width_hz=1.0):
+                   half_width_hz=1.0) -> tuple[float | None, float]:
     """Share of the EMG-band power carried by mains lines (50 or 60 Hz and harmonics).
 
     Parameters
@@ -257,7 +272,7 @@ def mains_fraction(x, *, fs, mains_hz=(50.0, 60.0), band_hz=(20.0, 450.0), n_har
     nperseg = int(min(x.size, round(4 * fs)))
     if hi <= lo or nperseg < 8 or not np.isfinite(x).all():
         return None, float("nan")
-    freqs, psd = sps.welch(x - x.mean(), fs=fs, nperseg=nperseg)
+    freqs, psd = _welch(x, fs, nperseg)
     in_band = (freqs >= lo) & (freqs <= hi)
     total = float(psd[in_band].sum())
     if not total > 0:
@@ -273,7 +288,30 @@ def mains_fraction(x, *, fs, mains_hz=(50.0, 60.0), band_hz=(20.0, 450.0), n_har
     return best, best_power / total
 
 
-def emg_snr_db(x, *, fs, band_hz=(20.0, 450.0), window_s=0.05, envelope=None):
+def _welch(x, fs, nperseg):
+    """Welch's average of periodograms (Hann, half overlap, each segment's mean removed).
+
+    ``scipy.signal.welch`` of ``x - mean(x)`` up to the scale, which cancels in the ratios
+    :func:`mains_fraction` takes: frequencies and the mean of ``|rfft|**2`` of the windowed
+    segments, computed a few segments at a time (no stack of all segments in memory).
+    """
+    step = nperseg - nperseg // 2
+    n_seg = (x.size - nperseg) // step + 1
+    win = sps.get_window("hann", nperseg)
+    frames = np.lib.stride_tricks.sliding_window_view(x, nperseg)[::step]
+    mean = x.mean()
+    total = np.zeros(nperseg // 2 + 1)
+    per = max(1, BLOCK // nperseg)
+    for k in range(0, n_seg, per):
+        seg = frames[k:k + per] - mean
+        seg -= seg.mean(axis=-1, keepdims=True)
+        seg *= win
+        spec = spfft.rfft(seg, axis=-1)
+        total += (spec.real**2 + spec.imag**2).sum(axis=0)
+    return np.fft.rfftfreq(nperseg, 1 / fs), total / n_seg
+
+
+def emg_snr_db(x, *, fs, band_hz=(20.0, 450.0), window_s=0.05, envelope=None) -> float:
     """Activity-to-rest ratio of an EMG channel, in dB.
 
     The 50 ms RMS envelope of the band-passed EMG is computed; its 95th percentile stands for
@@ -289,8 +327,10 @@ def emg_snr_db(x, *, fs, band_hz=(20.0, 450.0), window_s=0.05, envelope=None):
         Band-pass in Hz before the envelope (SPEC.md §6); the upper edge is kept below 0.45·fs.
     window_s : float
         RMS window in seconds (ours: 50 ms, as the after-activity envelope).
-    envelope : ndarray, shape (n_times,) | None
-        A precomputed envelope (volts) to use instead.
+    envelope : ndarray, shape (n_times,) | Envelope | None
+        A precomputed envelope (volts) to use instead, e.g. the
+        :class:`~myoemg.signal.envelope.Envelope` of the analysis's cleaned EMG (its exact
+        percentiles are taken without holding it whole).
 
     Returns
     -------
@@ -305,10 +345,15 @@ def emg_snr_db(x, *, fs, band_hz=(20.0, 450.0), window_s=0.05, envelope=None):
             return float("nan")
         envelope = moving_rms(bandpass(x, fs=fs, l_freq=band_hz[0], h_freq=hi), fs=fs,
                               window_s=window_s)
-    env = np.asarray(envelope, dtype=float)
-    if env.size == 0 or not np.isfinite(env).all():
-        return float("nan")
-    p10, p95 = np.percentile(env, [10, 95])
+    if isinstance(envelope, Envelope):
+        if envelope.shape[-1] == 0:
+            return float("nan")
+        p10, p95 = envelope.percentiles([10, 95])[0]
+    else:
+        env = np.asarray(envelope, dtype=float)
+        if env.size == 0 or not np.isfinite(env).all():
+            return float("nan")
+        p10, p95 = np.percentile(env, [10, 95])
     if p95 <= 0:
         return float("nan")
     if p10 <= 0:
@@ -316,7 +361,7 @@ def emg_snr_db(x, *, fs, band_hz=(20.0, 450.0), window_s=0.05, envelope=None):
     return float(20 * np.log10(p95 / p10))
 
 
-def noise_sd(x):
+def noise_sd(x) -> float:
     """Robust SD of the sample-to-sample noise: MAD of the first difference ÷ (0.6745·√2).
 
     Parameters

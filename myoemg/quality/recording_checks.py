@@ -5,32 +5,34 @@ channel, fills short gaps of missing samples (and refuses long ones), and return
 copy with a table of flags (:data:`FLAG_COLUMNS`); :func:`usable_emg` sets aside the EMG
 channels that cannot be analysed (the rule lives in :mod:`myoemg.roles`) and says whether
 discharges can be measured. Rules and thresholds: :mod:`myoemg.quality.rules`.
+
+:class:`RecordingChecks` does the same in two steps, for :func:`myoemg.analyze`: the checks of
+the raw samples first, then the EMG signal-to-noise ratio, judged on the envelope of the EMG
+as the analysis cleans it (so that the EMG is filtered once), and the force checks on the
+force as the analysis low-passes it.
 """
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
 import pandas as pd
 
+from ..recording import Recording
 from ..roles import unusable_emg_reasons
-from ..signal import EMG_BAND_HZ, FORCE_LOWPASS_HZ, clean_emg, lowpass, moving_rms
-from ..utils import SignalQualityError, check_option, is_pressure, logger, verbose
+from ..utils import check_option, logger, verbose
+from ..utils._check import all_finite
 from . import rules as R
-from .checks import (
-    beyond,
-    constant_runs,
-    emg_snr_db,
-    fill_gaps,
-    find_clipping,
-    find_gaps,
-    is_flat,
-    mains_fraction,
-    merge_runs,
-    noise_sd,
-    runs,
+from .channel_checks import (
+    _check_emg,
+    _check_force,
+    _check_overlap,
+    _flag,
+    _flag_flat,
+    _repair_gaps,
+    emg_snr,
+    force_filtered,
+    snr_flags,
 )
+from .checks import is_flat
 from .report import flag_notes
 
 #: Columns of the flags table, in order. Times in seconds from the start of the recording
@@ -38,7 +40,7 @@ from .report import flag_notes
 FLAG_COLUMNS = ["channel", "kind", "code", "severity", "start_s", "end_s", "value", "message"]
 
 
-def empty_flags():
+def empty_flags() -> pd.DataFrame:
     """The zero-row flags table (:data:`FLAG_COLUMNS`)."""
     out = pd.DataFrame({c: pd.Series(dtype=float) for c in FLAG_COLUMNS})
     for c in ("channel", "kind", "code", "severity", "message"):
@@ -46,184 +48,11 @@ def empty_flags():
     return out
 
 
-def _flag(ch, code, message, *, start_s=math.nan, end_s=math.nan, value=math.nan):
-    return {"channel": ch.name, "kind": ch.kind, "code": code, "severity": R.RULES[code][0],
-            "start_s": float(start_s), "end_s": float(end_s), "value": float(value),
-            "message": message}
-
-
-def _stretches(ch, code, starts, stops, what, value_fn=None):
-    """One flag per merged stretch of samples [start, stop)."""
-    starts, stops = merge_runs(starts, stops, max(1, round(R.MERGE_GAP_S * ch.fs)))
-    out = []
-    for a, b in zip(starts, stops, strict=True):
-        t0, t1 = ch.start_s + a / ch.fs, ch.start_s + b / ch.fs
-        out.append(_flag(ch, code, f"{what} from {t0:.3f} s to {t1:.3f} s",
-                         start_s=t0, end_s=t1,
-                         value=(b - a) / ch.fs if value_fn is None else value_fn(a, b)))
-    return out
-
-
-def _repair_gaps(ch, source, max_fill_s, max_missing_frac):
-    """Fill the short gaps of one channel in place (on a copy); refuse long ones."""
-    starts, stops = find_gaps(ch.data)
-    if starts.size == 0:
-        return []
-    where = f"{ch.kind} channel {ch.name!r} of {source}"
-    n_missing = int((stops - starts).sum())
-    if n_missing == ch.n_times:
-        raise SignalQualityError(f"{where} holds no valid sample (all {ch.n_times} are NaN); "
-                                 "pick another channel or re-export the recording.")
-    lengths_s = (stops - starts) / ch.fs
-    k = int(np.argmax(lengths_s))
-    limit = max_fill_s[ch.kind]
-    if lengths_s[k] > limit:
-        t0 = ch.start_s + starts[k] / ch.fs
-        raise SignalQualityError(
-            f"{where}: {stops[k] - starts[k]} samples missing from {t0:.3f} s to "
-            f"{t0 + lengths_s[k]:.3f} s ({lengths_s[k]:.3f} s), longer than the {limit:g} s "
-            f"myoemg fills by interpolation; {starts.size} gap(s) in all. Re-export the "
-            "recording without the gap, or cut it out and analyse the parts separately.")
-    if n_missing > max_missing_frac * ch.n_times:
-        raise SignalQualityError(
-            f"{where}: {n_missing} of {ch.n_times} samples ({n_missing / ch.n_times:.1%}) are "
-            f"missing in {starts.size} short gaps, more than the {max_missing_frac:.0%} myoemg "
-            "fills; the signal cannot be trusted. Re-export the recording.")
-    ch.data = fill_gaps(ch.data)
-    logger.warning("%s: filled %d missing samples in %d gap(s) by linear interpolation "
-                   "(longest %.3f s); results across them are flagged.", where, n_missing,
-                   starts.size, lengths_s[k])
-    return _stretches(ch, "gap_filled", starts, stops,
-                      "missing samples linearly interpolated")
-
-
-def _check_emg(ch, electrode, flags):
-    if ch.fs < R.EMG_MIN_FS_RAW_HZ:
-        flags.append(_flag(
-            ch, "emg_not_raw",
-            f"sampled at {ch.fs:g} Hz, below the {R.EMG_MIN_FS_RAW_HZ:g} Hz raw EMG needs: an "
-            "envelope or trend, not raw EMG; not analysed as EMG (no after-activity, no "
-            "discharges)", value=ch.fs))
-        return
-    if ch.fs < R.EMG_MIN_FS_DISCHARGES_HZ:
-        flags.append(_flag(
-            ch, "emg_fs_low",
-            f"sampled at {ch.fs:g} Hz, below the {R.EMG_MIN_FS_DISCHARGES_HZ:g} Hz needed to "
-            "resolve discharge potentials (SPEC.md §6): discharges not measured",
-            value=ch.fs))
-    elif electrode == "needle" and ch.fs < R.NEEDLE_MIN_FS_HZ:
-        flags.append(_flag(
-            ch, "needle_fs_low",
-            f"needle EMG sampled at {ch.fs:g} Hz, below the usual {R.NEEDLE_MIN_FS_HZ:g} Hz; "
-            f"the band is capped at {0.45 * ch.fs:g} Hz", value=ch.fs))
-    x = ch.data
-    starts, stops = find_clipping(x, min_count=R.CLIP_MIN_COUNT)
-    if starts.size:
-        share = float((stops - starts).sum()) / x.size
-        flags.extend(_stretches(ch, "clipped", starts, stops,
-                                f"EMG saturated ({share:.0%} of its samples stuck at its "
-                                "extreme values)"))
-    if ch.unit == "V":
-        starts, stops = beyond(x, R.EMG_MAX_ABS_V)
-        if starts.size:
-            peak = float(np.nanmax(np.abs(x - np.nanmedian(x))))
-            flags.extend(_stretches(ch, "emg_implausible", starts, stops,
-                                    f"EMG up to {peak:.3g} V from its median (> "
-                                    f"{R.EMG_MAX_ABS_V:g} V, not physiological)",
-                                    value_fn=lambda a, b: peak))
-    starts, stops = constant_runs(x, min_len=max(2, round(R.EMG_FROZEN_S * ch.fs)))
-    if starts.size:
-        flags.extend(_stretches(ch, "frozen", starts, stops,
-                                "EMG repeats one value (disconnected or frozen)"))
-    f0, frac = mains_fraction(x, fs=ch.fs)
-    if np.isfinite(frac) and frac > R.MAINS_MAX_FRAC:
-        flags.append(_flag(ch, "mains_high",
-                           f"{f0:g} Hz mains lines carry {frac:.0%} of the EMG-band power "
-                           "(removed by fitting; check the electrodes and ground)", value=frac))
-    envelope = None
-    if np.isfinite(frac) and frac > R.MAINS_MAX_FRAC:  # judge the SNR without the hum
-        envelope = moving_rms(clean_emg(x, fs=ch.fs, band_hz=EMG_BAND_HZ, mains_hz=f0),
-                              fs=ch.fs, window_s=0.05)
-    snr = emg_snr_db(x, fs=ch.fs, envelope=envelope)
-    if np.isfinite(snr) and snr < R.EMG_MIN_SNR_DB:
-        flags.append(_flag(ch, "low_snr",
-                           f"activity stands only {snr:.1f} dB above rest (< "
-                           f"{R.EMG_MIN_SNR_DB:g} dB): no contraction visible in this EMG",
-                           value=snr))
-
-
-def _check_force(ch, flags):
-    if ch.unit != "N":
-        what = (f"a pressure ({ch.source_unit}), not a force" if is_pressure(ch.source_unit)
-                else f"in {ch.unit!r}, not newtons")
-        flags.append(_flag(ch, "force_uncalibrated",
-                           f"force {what}: forces are in arbitrary units "
-                           "(pass force_calibration= or force_unit=)"))
-    if ch.fs < R.FORCE_MIN_FS_HZ:
-        flags.append(_flag(ch, "force_fs_low",
-                           f"force sampled at {ch.fs:g} Hz, below the {R.FORCE_MIN_FS_HZ:g} Hz "
-                           "relaxation times need: they are coarse (marked rt_flagged)",
-                           value=ch.fs))
-    x = ch.data
-    starts, stops = find_clipping(x, min_count=R.CLIP_MIN_COUNT)
-    if starts.size:
-        flags.extend(_stretches(ch, "clipped", starts, stops,
-                                "force saturated (samples stuck at its extreme values)"))
-    xf = lowpass(x, fs=ch.fs, cutoff_hz=FORCE_LOWPASS_HZ) if x.size > 16 else x
-    rest = float(np.median(xf))
-    up, down = float(xf.max()) - rest, rest - float(xf.min())
-    if down > 2 * up:
-        flags.append(_flag(ch, "force_inverted",
-                           f"the force falls {down:.3g} {ch.unit} below its resting level but "
-                           f"rises only {up:.3g} {ch.unit} above it: a negative-going trace? "
-                           "Pass a negative force_calibration to flip it", value=down / max(
-                               up, np.finfo(float).tiny)))
-    else:
-        neg = xf < rest - R.FORCE_NEGATIVE_FRAC * (up + down)
-        starts, stops = runs(neg)
-        keep = (stops - starts) >= max(1, round(R.FORCE_NEGATIVE_MIN_S * ch.fs))
-        if keep.any():
-            flags.extend(_stretches(ch, "force_negative", starts[keep], stops[keep],
-                                    "force well below its resting level (pulling, sensor "
-                                    "offset or wrong sign?)"))
-    if ch.unit == "N" and (up > R.FORCE_MAX_N or up < R.FORCE_MIN_PEAK_N):
-        flags.append(_flag(ch, "force_implausible",
-                           f"strongest force {up:.4g} N above rest is implausible for a grip "
-                           f"(expected {R.FORCE_MIN_PEAK_N:g}–{R.FORCE_MAX_N:g} N): check the "
-                           "unit and calibration", value=up))
-    sd = noise_sd(x)
-    if np.isfinite(sd) and sd > 0 and up / sd < R.FORCE_MIN_SNR:
-        flags.append(_flag(ch, "low_snr",
-                           f"strongest force is only {up / sd:.1f} noise SDs above rest (< "
-                           f"{R.FORCE_MIN_SNR:g}): relaxation levels are lost in the noise",
-                           value=up / sd))
-
-
-def _check_overlap(rec, flags):
-    force = [c for c in rec.channels if c.kind == "force"]
-    emg = [c for c in rec.channels if c.kind == "emg"]
-    if len(force) != 1 or not emg:
-        return
-    f, e = force[0], emg[0]
-    f0, f1 = f.start_s, f.start_s + f.duration_s
-    e0, e1 = e.start_s, e.start_s + e.duration_s
-    overlap = max(0.0, min(f1, e1) - max(f0, e0))
-    longer = max(f.duration_s, e.duration_s)
-    if overlap < R.MIN_OVERLAP_FRAC * longer:
-        src = rec.source if isinstance(rec.source, (list, tuple)) else [rec.source_name]
-        where = (f"force {f.name!r} ({src[-1]}) and EMG {e.name!r} ({src[0]})" if len(src) > 1
-                 else f"force {f.name!r} and EMG {e.name!r} of {src[0]}")
-        flags.append(_flag(
-            f, "duration_mismatch",
-            f"{where} do not match: force {f0:.2f}–{f1:.2f} s ({f.duration_s:.2f} s), EMG "
-            f"{e0:.2f}–{e1:.2f} s ({e.duration_s:.2f} s), overlapping {overlap:.2f} s; EMG "
-            "measures are given only where both exist. Check that the files belong together "
-            "and their alignment (offset_s=)", value=overlap / longer if longer else math.nan))
-
 
 @verbose
 def check_recording(recording, *, electrode="surface", max_fill_s=None,
-                    max_missing_frac=R.MAX_MISSING_FRAC, verbose=None):
+                    max_missing_frac=R.MAX_MISSING_FRAC,
+                    verbose=None) -> tuple[Recording, pd.DataFrame]:
     """Check every EMG and force channel; fill short gaps, refuse long ones, flag the rest.
 
     Parameters
@@ -257,38 +86,125 @@ def check_recording(recording, *, electrode="surface", max_fill_s=None,
         ``max_missing_frac`` of a channel is missing; the message names the file, the channel
         and the time of the gap.
     """
-    check_option("electrode", electrode, ("surface", "needle"))
-    limits = {**R.MAX_FILL_S, **(max_fill_s or {})}
-    rec = recording
-    if any(c.kind in limits and not np.isfinite(c.data).all() for c in rec.channels):
-        rec = recording.copy()
-    flags = []
-    for ch in rec.channels:
-        if ch.kind not in ("emg", "force"):
-            continue
-        flags.extend(_repair_gaps(ch, rec.source_name, limits, max_missing_frac))
-        abs_tol = R.FLAT_ABS[ch.kind] if ch.calibrated and ch.unit != "a.u." else 0.0
-        if is_flat(ch.data, abs_tol=abs_tol):
-            flags.append(_flag(ch, "flat",
-                               f"flat: every sample within {np.ptp(ch.data):.3g} {ch.unit} of "
-                               f"{ch.data[0]:.6g} {ch.unit} (disconnected, empty or the wrong "
-                               "channel?)", value=float(np.ptp(ch.data))))
-            continue
-        if ch.kind == "emg":
-            _check_emg(ch, electrode, flags)
+    checks = RecordingChecks(recording, electrode=electrode, max_fill_s=max_fill_s,
+                             max_missing_frac=max_missing_frac)
+    return checks.recording, checks.flags()
+
+
+class RecordingChecks:
+    """The quality checks of a recording in two steps: raw samples, then EMG signal-to-noise.
+
+    Parameters
+    ----------
+    recording : Recording
+        The session (not modified).
+    electrode, max_fill_s, max_missing_frac
+        See :func:`check_recording`.
+    force_filtered : dict of str -> ndarray | None
+        Force channels already low-passed at :data:`~myoemg.signal.FORCE_LOWPASS_HZ` (after
+        gap filling), by name; others are low-passed here.
+
+    Attributes
+    ----------
+    recording : Recording
+        A copy with short gaps filled (channels not filled share their samples with the
+        input), or the input when nothing was filled.
+    needs_snr : list of str
+        The EMG channels whose signal-to-noise ratio :meth:`flags` judges.
+    force_filtered : dict of str -> ndarray
+        The force channels (not flat) as low-passed for their checks (see
+        :func:`~myoemg.quality.channel_checks.force_filtered`), by name: the analysis reuses
+        them rather than filtering the force again.
+
+    Raises
+    ------
+    SignalQualityError
+        As :func:`check_recording`.
+    """
+
+    def __init__(self, recording, *, electrode="surface", max_fill_s=None,
+                 max_missing_frac=R.MAX_MISSING_FRAC, force_filtered=None):
+        check_option("electrode", electrode, ("surface", "needle"))
+        self.electrode = electrode
+        limits = {**R.MAX_FILL_S, **(max_fill_s or {})}
+        rec = recording
+        if any(c.kind in limits and not all_finite(c.data) for c in rec.channels):
+            rec = recording.copy(share_data=True)  # _repair_gaps gives filled channels new data
+        self.recording = rec
+        self._blocks, self.needs_snr, self._end = {}, [], []
+        self.force_filtered = {}
+        for ch in rec.channels:
+            if ch.kind not in ("emg", "force"):
+                continue
+            flags = self._blocks[ch.name] = _repair_gaps(ch, rec.source_name, limits,
+                                                         max_missing_frac)
+            abs_tol = R.FLAT_ABS[ch.kind] if ch.calibrated and ch.unit != "a.u." else 0.0
+            if is_flat(ch.data, abs_tol=abs_tol):
+                flags.append(_flag_flat(ch))
+            elif ch.kind == "emg":
+                if _check_emg(ch, electrode, flags):
+                    self.needs_snr.append(ch.name)
+            else:
+                self.force_filtered[ch.name] = _check_force(
+                    ch, flags, (force_filtered or {}).get(ch.name))
+        self._tail = []
+        for name, reason in rec.set_aside.items():  # looked like EMG, set aside on reading
+            self._tail.append(_flag(rec[name], "emg_not_raw", reason, value=rec[name].fs))
+        _check_overlap(rec, self._tail)
+
+    def recheck_force(self, channel, filtered=None) -> None:
+        """Replace the flags of a force channel by those of ``channel`` (e.g. flipped).
+
+        As a fresh check of that channel alone, its flags move to the end of the table and
+        its flags about other channels (gap filling, durations) are dropped.
+        """
+        name = channel.name
+        self._blocks.pop(name, None)
+        self._tail = [f for f in self._tail if f["channel"] != name]
+        self._end = []
+        self.force_filtered.pop(name, None)
+        abs_tol = R.FLAT_ABS["force"] if channel.calibrated and channel.unit != "a.u." \
+            else 0.0
+        if is_flat(channel.data, abs_tol=abs_tol):
+            self._end.append(_flag_flat(channel))
         else:
-            _check_force(ch, flags)
-    for name, reason in rec.set_aside.items():  # looked like EMG, set aside on reading
-        flags.append(_flag(rec[name], "emg_not_raw", reason, value=rec[name].fs))
-    _check_overlap(rec, flags)
-    table = pd.DataFrame(flags, columns=FLAG_COLUMNS) if flags else empty_flags()
-    for row in table.itertuples(index=False):
-        log = logger.warning if row.severity != "info" else logger.info
-        log("%s, %s channel %r: %s", rec.source_name, row.kind, row.channel, row.message)
-    return rec, table
+            self.force_filtered[name] = _check_force(channel, self._end, filtered)
+
+    def flags(self, snr_db=None, *, final=True) -> pd.DataFrame:
+        """The flags table (:data:`FLAG_COLUMNS`), in the order :func:`check_recording` gives.
+
+        Parameters
+        ----------
+        snr_db : dict of str -> float | None
+            Activity-to-rest ratio, dB, of EMG channels of :attr:`needs_snr`, e.g. from the
+            analysis's cleaned EMG (:func:`myoemg.quality.emg_snr_db`); the others are
+            computed here (:func:`emg_snr`).
+        final : bool
+            False: leave the signal-to-noise flags out (nothing computed, nothing logged).
+
+        Returns
+        -------
+        flags : DataFrame
+        """
+        snr_db = dict(snr_db or {})
+        rows = []
+        for name, block in self._blocks.items():
+            rows.extend(block)
+            if final and name in self.needs_snr:
+                ch = self.recording[name]
+                snr = snr_db[name] if name in snr_db else emg_snr(ch, self.electrode)
+                rows.extend(snr_flags(ch, snr))
+        rows += self._tail + self._end
+        table = pd.DataFrame(rows, columns=FLAG_COLUMNS) if rows else empty_flags()
+        if final:
+            for row in table.itertuples(index=False):
+                log = logger.warning if row.severity != "info" else logger.info
+                log("%s, %s channel %r: %s", self.recording.source_name, row.kind,
+                    row.channel, row.message)
+        return table
 
 
-def usable_emg(recording, flags):
+def usable_emg(recording, flags, *, flag_sentences=True) -> tuple[Recording, bool, list]:
     """Which EMG channels can be analysed, and whether discharges can be measured.
 
     EMG channels flagged ``emg_not_raw`` or ``flat`` become 'other' in a copy (they are not
@@ -300,12 +216,17 @@ def usable_emg(recording, flags):
     recording : Recording
         The (gap-filled) session.
     flags : DataFrame
-        From :func:`check_recording`.
+        From :func:`check_recording` (the signal-to-noise flags may be left out: they set
+        nothing aside).
+    flag_sentences : bool
+        Start the notes with the sentences of the flags (:func:`flag_notes`); False leaves
+        them to the caller, e.g. when the final flags come later.
 
     Returns
     -------
     recording : Recording
-        The input, or a copy with the unusable EMG channels set to 'other'.
+        The input, or a copy with the unusable EMG channels set to 'other' (sharing the
+        samples of the input).
     discharges_ok : bool
         False when the EMG left is sampled too slowly for discharge detection (or none is left).
     notes : list of str
@@ -315,9 +236,9 @@ def usable_emg(recording, flags):
     emg_flags = flags[flags["kind"] == "emg"] if len(flags) else flags
     codes = emg_flags.groupby("channel")["code"].agg(set).to_dict() if len(emg_flags) else {}
     slow = {name for name, c in codes.items() if "emg_fs_low" in c}
-    notes = flag_notes(flags)
+    notes = flag_notes(flags) if flag_sentences else []
     reasons = unusable_emg_reasons(recording.emg, codes)
-    rec = recording.with_set_aside(reasons) if reasons else recording
+    rec = recording.with_set_aside(reasons, share_data=True) if reasons else recording
     for name, why in reasons.items():
         notes.append(f"EMG channel {name!r} of {rec.source_name} {why}: not analysed "
                      "(after-activity and discharges not measured on it)")
@@ -332,4 +253,5 @@ def usable_emg(recording, flags):
     return rec, bool(left) and not slow_left, notes
 
 
-__all__ = ["FLAG_COLUMNS", "check_recording", "empty_flags", "usable_emg"]
+__all__ = ["FLAG_COLUMNS", "RecordingChecks", "check_recording", "emg_snr", "empty_flags",
+           "force_filtered", "snr_flags", "usable_emg"]

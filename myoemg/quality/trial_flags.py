@@ -25,7 +25,32 @@ def _overlaps(flags, a, b):
     return whole | ((start < b) & (end > a))
 
 
-def trial_quality(trials, flags, *, force=None, emg_span_s=None):
+def force_return_codes(trials, force, force_filtered=None) -> list:
+    """Per trial, ``['force_no_return']`` when the force has not settled back to baseline.
+
+    Parameters
+    ----------
+    trials : DataFrame
+        Trials with ``peak_s``, ``window_end_s`` and the peak and baseline force columns.
+    force : Channel | None
+        The (gap-filled) force channel.
+    force_filtered : ndarray, shape (n_times,) | None
+        ``force.data`` low-passed at :data:`~myoemg.signal.FORCE_LOWPASS_HZ`; computed here
+        when None.
+
+    Returns
+    -------
+    codes : list of list of str, one per trial
+    """
+    if force is None or not len(trials):
+        return [[] for _ in range(len(trials))]
+    xf = lowpass(force.data, fs=force.fs, cutoff_hz=FORCE_LOWPASS_HZ) \
+        if force_filtered is None else np.asarray(force_filtered, dtype=float)
+    return [_no_return(xf, force, tr) for tr in trials.itertuples(index=False)]
+
+
+def trial_quality(trials, flags, *, force=None, emg_span_s=None,
+                  force_filtered=None, no_return=None) -> pd.DataFrame:
     """Per-trial quality columns from the flags of :func:`check_recording`.
 
     Parameters
@@ -41,6 +66,12 @@ def trial_quality(trials, flags, *, force=None, emg_span_s=None):
         The (gap-filled) force channel, for the return-to-baseline check.
     emg_span_s : (float, float) | None
         First and last time covered by the analysed EMG, in seconds.
+    force_filtered : ndarray, shape (n_times,) | None
+        ``force.data`` already low-passed at :data:`~myoemg.signal.FORCE_LOWPASS_HZ`, when a
+        previous step has it; computed here when None.
+    no_return : list of list of str | None
+        :func:`force_return_codes` of these trials when a previous step has them (then
+        ``force_filtered`` is not needed).
 
     Returns
     -------
@@ -52,10 +83,9 @@ def trial_quality(trials, flags, *, force=None, emg_span_s=None):
     """
     rows = []
     shown = flags[flags["severity"] != "info"] if len(flags) else flags
-    xf = None
-    if force is not None and len(trials):
-        xf = lowpass(force.data, fs=force.fs, cutoff_hz=FORCE_LOWPASS_HZ)
-    for tr in trials.itertuples(index=False):
+    if no_return is None:
+        no_return = force_return_codes(trials, force, force_filtered)
+    for tr, settle in zip(trials.itertuples(index=False), no_return, strict=True):
         a, b = float(tr.onset_s), float(tr.window_end_s)
         codes, reasons = [], []
         hit = shown[_overlaps(shown, a, b)] if len(shown) else shown
@@ -67,8 +97,7 @@ def trial_quality(trials, flags, *, force=None, emg_span_s=None):
                          & _overlaps(hit, a, rt_end)]
             reasons = [f"{r.code} on {r.channel!r}: {r.message}" for r in
                        rt_hit.itertuples(index=False)]
-        if xf is not None:
-            codes.extend(_no_return(xf, force, tr))
+        codes.extend(settle)
         if emg_span_s is not None and np.isfinite(tr.release_s):
             if tr.release_s < emg_span_s[0] or b > emg_span_s[1]:
                 codes.append("no_emg_for_trial")
@@ -95,4 +124,4 @@ def _no_return(xf, force, tr):
     return ["force_no_return"] if residual > R.NO_RETURN_FRAC * peak else []
 
 
-__all__ = ["QUALITY_TRIAL_COLUMNS", "trial_quality"]
+__all__ = ["QUALITY_TRIAL_COLUMNS", "force_return_codes", "trial_quality"]

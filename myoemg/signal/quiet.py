@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..utils import validate_fs
+from .streaming import BLOCK
 
 #: Block length for the quiet test, s (ours: 50 ms, several cycles of 50/60 Hz and short
 #: enough to fit between the spikes of a slow train).
@@ -36,8 +37,28 @@ def _blocks(x, fs, block_s):
     return x[..., : n_blocks * n].reshape(x.shape[:-1] + (n_blocks, n)), n
 
 
+def _block_rms(rows, n, offset=None):
+    """RMS about its mean of every whole block of ``n`` samples, per row; (n_rows, n_blocks).
+
+    ``offset`` (one value per row) is subtracted first. Computed a few hundred blocks at a
+    time: the same numbers as on the whole signal at once, without its temporaries.
+    """
+    n_blocks = rows.shape[-1] // n
+    out = np.empty((rows.shape[0], n_blocks))
+    per = max(1, BLOCK // n)
+    for c in range(rows.shape[0]):
+        for k in range(0, n_blocks, per):
+            m = min(per, n_blocks - k)
+            blk = rows[c, k * n:(k + m) * n].reshape(m, n)
+            if offset is not None:
+                blk = blk - offset[c]
+            out[c, k:k + m] = np.sqrt(np.mean((blk - blk.mean(axis=-1, keepdims=True)) ** 2,
+                                              axis=-1))
+    return out
+
+
 def quiet_blocks(x, *, fs, block_s=QUIET_BLOCK_S, quantile=QUIET_QUANTILE,
-                 factor=QUIET_FACTOR):
+                 factor=QUIET_FACTOR, offset=None):
     """Which blocks of each channel are quiet (rest: noise and hum, no contraction).
 
     Parameters
@@ -52,6 +73,8 @@ def quiet_blocks(x, *, fs, block_s=QUIET_BLOCK_S, quantile=QUIET_QUANTILE,
         Percentile of the block RMS values taken as the quiet level.
     factor : float
         A block is quiet when its RMS ≤ ``factor`` × the quiet level.
+    offset : ndarray, shape (...) | None
+        A value per channel subtracted from ``x`` first (e.g. its mean).
 
     Returns
     -------
@@ -62,10 +85,12 @@ def quiet_blocks(x, *, fs, block_s=QUIET_BLOCK_S, quantile=QUIET_QUANTILE,
     """
     fs = validate_fs(fs)
     x = np.asarray(x, dtype=float)
-    blocks, n = _blocks(x, fs, block_s)
-    if blocks.shape[-2] == 0:
-        return np.zeros(blocks.shape[:-1], bool), n
-    rms = np.sqrt(np.mean((blocks - blocks.mean(axis=-1, keepdims=True)) ** 2, axis=-1))
+    n = max(8, int(round(block_s * fs)))
+    rows = x.reshape(-1, x.shape[-1])
+    off = None if offset is None else np.asarray(offset, dtype=float).reshape(-1)
+    rms = _block_rms(rows, n, off).reshape(x.shape[:-1] + (-1,))
+    if rms.shape[-1] == 0:
+        return np.zeros(rms.shape, bool), n
     level = np.percentile(rms, quantile, axis=-1, keepdims=True)
     return rms <= factor * level, n
 
@@ -111,20 +136,17 @@ def quiet_noise_sd(x, *, fs, block_s=QUIET_BLOCK_S, max_blocks=400):
     return float(out[0]) if was_1d else out
 
 
-def _quiet_segments(x, fs, seg_n, quiet, block_n):
-    """Stack the half-overlapping segments of ``seg_n`` samples that lie in quiet blocks."""
-    n_times = x.shape[-1]
+def _segment_starts(n_times, seg_n, quiet, block_n):
+    """Starts of the half-overlapping segments of ``seg_n`` samples lying in quiet blocks."""
     starts = np.arange(0, n_times - seg_n + 1, seg_n // 2)
     if starts.size == 0:
-        return np.zeros(x.shape[:-1] + (0, seg_n))
+        return starts
     first = starts // block_n
     last = (starts + seg_n - 1) // block_n
     ok = last < quiet.shape[-1]
     csum = np.concatenate([[0], np.cumsum(~quiet)])
     first, last, starts = first[ok], last[ok], starts[ok]
-    clean = (csum[last + 1] - csum[first]) == 0
-    idx = starts[clean][:, None] + np.arange(seg_n)[None, :]
-    return x[..., idx]
+    return starts[(csum[last + 1] - csum[first]) == 0]
 
 
 def detect_mains(x, *, fs, candidates_hz=(50.0, 60.0), min_snr_db=10.0, segment_s=1.0):
@@ -163,16 +185,22 @@ def detect_mains(x, *, fs, candidates_hz=(50.0, 60.0), min_snr_db=10.0, segment_
     seg_n = int(round(segment_s * fs))
     if seg_n < 16 or arr.shape[-1] < seg_n:
         return None
-    arr = arr - arr.mean(axis=-1, keepdims=True)
-    quiet, block_n = quiet_blocks(arr, fs=fs)
+    means = arr.mean(axis=-1)
+    quiet, block_n = quiet_blocks(arr, fs=fs, offset=means)
     quiet_all = quiet.all(axis=0)
-    segs = _quiet_segments(arr, fs, seg_n, quiet_all, block_n)  # (n_ch, n_seg, seg_n)
-    if segs.shape[-2] < 4:
-        segs = _quiet_segments(arr, fs, seg_n, np.ones_like(quiet_all), block_n)
-    segs = segs[..., np.linspace(0, segs.shape[-2] - 1, min(segs.shape[-2], 64)).astype(int), :]
+    starts = _segment_starts(arr.shape[-1], seg_n, quiet_all, block_n)
+    if starts.size < 4:
+        starts = _segment_starts(arr.shape[-1], seg_n, np.ones_like(quiet_all), block_n)
+    starts = starts[np.linspace(0, starts.size - 1, min(starts.size, 64)).astype(int)]
     win = np.hanning(seg_n)
-    spec = np.abs(np.fft.rfft((segs - segs.mean(axis=-1, keepdims=True)) * win, axis=-1)) ** 2
-    psd = spec.reshape(-1, spec.shape[-1]).mean(axis=0)
+    total = None  # the segments' spectra summed one after the other, channel by channel
+    for c in range(arr.shape[0]):
+        segs = arr[c, starts[:, None] + np.arange(seg_n)] - means[c]
+        spec = np.abs(np.fft.rfft((segs - segs.mean(axis=-1, keepdims=True)) * win,
+                                  axis=-1)) ** 2
+        total = np.add.reduce(spec if total is None else np.vstack([total[None], spec]),
+                              axis=0)
+    psd = total / (arr.shape[0] * starts.size)
     freqs = np.fft.rfftfreq(seg_n, 1 / fs)
     best, best_ratio = None, 10 ** (min_snr_db / 10)
     for f0 in candidates_hz:

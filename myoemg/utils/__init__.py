@@ -47,6 +47,7 @@ from ._inputs import (
     read_input_bytes,
 )
 from ._logging import logger, use_log_level, verbose
+from ._threads import one_blas_thread
 from ._units import (
     KGF_N,
     LBF_N,
@@ -70,7 +71,7 @@ __all__ = [
     "ChannelError", "MyoemgError", "NoTrialsError", "OutputError",
     "RecordingError", "SignalQualityError", "UnitError", "UnsupportedFormatError",
     "as_2d", "atomic_path", "check_not_input", "check_option", "logger", "missing_channel",
-    "protect_inputs", "soft_import",
+    "one_blas_thread", "protect_inputs", "soft_import",
     "suggest", "use_log_level", "validate_fs", "verbose", "write_text_atomic",
     "FS_RANGE_HZ", "MAX_HEADER_BYTES", "MAX_INPUT_BYTES", "check_input_file", "input_limit",
     "input_size_limit",

@@ -1,0 +1,62 @@
+"""One BLAS/OpenMP thread for the small matrix products of an analysis (threadpoolctl).
+
+NumPy's BLAS (OpenBLAS here) wakes its thread pool for products of a few hundred numbers, the
+mains fits and the detector's features; with two threads on two cores these stall for
+10–50 ms at random. :func:`one_blas_thread` limits every BLAS/OpenMP pool to one thread
+inside the block and restores the caller's setting afterwards. threadpoolctl inspects the
+loaded libraries on every call (1–10 ms), so nested blocks do nothing but count: a batch
+worker opens one block for its whole life and every analysis inside it costs nothing more. A
+thread count the user chose (``OMP_NUM_THREADS`` and the like, :data:`THREAD_VARS`) is left
+alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Iterator
+
+#: Environment variables by which a user sets the BLAS/OpenMP thread count.
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+               "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+_lock = threading.Lock()
+_depth = 0
+_limiter = None
+
+
+def user_sets_threads() -> bool:
+    """Whether the user chose a BLAS/OpenMP thread count (then we leave it alone)."""
+    return any(k in os.environ for k in THREAD_VARS)
+
+
+@contextlib.contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """Limit BLAS/OpenMP thread pools to one thread inside the block (re-entrant, cheap nested).
+
+    The limit is process-wide (the libraries keep one setting); it is set by the outermost
+    block and restored when the last open block, in any thread, ends. Nothing is changed when
+    the user set a thread count (:func:`user_sets_threads`).
+    """
+    global _depth, _limiter
+    if user_sets_threads():
+        yield
+        return
+    with _lock:
+        if _depth == 0:
+            from threadpoolctl import threadpool_limits
+
+            _limiter = threadpool_limits(limits=1)
+        _depth += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _depth -= 1
+            if _depth == 0:
+                _limiter.restore_original_limits()
+                _limiter = None
+
+
+__all__ = ["THREAD_VARS", "one_blas_thread", "user_sets_threads"]
