@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,9 @@ from .utils import (
     missing_channel,
     validate_fs,
 )
+
+if TYPE_CHECKING:  # for annotations only: mne loads when to_mne runs
+    import mne
 
 SI_UNIT = {"emg": "V", "force": "N"}
 #: Channels of one rate whose lengths differ by at most this many samples are trimmed to the
@@ -224,7 +228,7 @@ class Recording:
         groups : list of ChannelGroup
             Empty when there is no channel of that kind.
         """
-        groups = []
+        groups: list[list[Channel]] = []
         for ch in self.pick(kind):
             home = next((g for g in groups if _fits(g[0], ch)), None)
             if home is None:
@@ -347,7 +351,8 @@ class Recording:
         return out
 
     # -- MNE ----------------------------------------------------------------------------------
-    def to_mne(self, *, split_rates=False, line_freq="auto"):
+    def to_mne(self, *, split_rates=False,
+               line_freq="auto") -> mne.io.RawArray | list[mne.io.RawArray]:
         """Export to :class:`mne.io.Raw` (see :func:`myoemg.io.mne_raw.to_mne`).
 
         Parameters

@@ -92,7 +92,7 @@ def _sigint_ignored():
 # --- inside a worker process -----------------------------------------------------------------
 
 _STOP_EVENT = None
-_held_limit = []
+_held_limit: list = []
 
 
 def init_worker(log_level, alive, stop_event):

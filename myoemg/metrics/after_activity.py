@@ -80,6 +80,7 @@ def after_activity(emg, *, fs, release_s, window_end_s, rest_windows_s, window_s
         Resting envelope level per channel, in volts.
     """
     fs = validate_fs(fs)
+    env: np.ndarray | Envelope
     if envelope is None:
         x, _ = as_2d(emg, "emg")
         env = emg_envelope(x, fs=fs, window_s=window_s, band_hz=band_hz, mains_hz=mains_hz)

@@ -59,10 +59,8 @@ def letgo_emg_ratio(envelope, *, fs, release_s, t50_s, hold_window_s=HOLD_WINDOW
         NaN where a time is unknown or a window falls outside the EMG.
     """
     fs = validate_fs(fs)
-    if isinstance(envelope, Envelope):
-        env = envelope.atleast_2d()
-    else:
-        env = np.atleast_2d(np.asarray(envelope, dtype=float))
+    env: Envelope | np.ndarray = (envelope.atleast_2d() if isinstance(envelope, Envelope)
+                                  else np.atleast_2d(np.asarray(envelope, dtype=float)))
     release = np.asarray(release_s, dtype=float)
     t50 = np.asarray(t50_s, dtype=float)
     out = np.full((release.size, env.shape[0]), np.nan)
@@ -80,7 +78,7 @@ def letgo_emg_ratio(envelope, *, fs, release_s, t50_s, hold_window_s=HOLD_WINDOW
     return out
 
 
-def voluntary_letgo(ratio, prolonged, *, threshold=VOLUNTARY_RATIO) -> np.ndarray:
+def voluntary_letgo(ratio, prolonged, *, threshold=VOLUNTARY_RATIO) -> bool | None:
     """Whether the prolonged relaxations of a session look like a slow voluntary let-go.
 
     Parameters

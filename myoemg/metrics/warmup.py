@@ -72,7 +72,7 @@ EVIDENCE_RULE = ("the pattern describes myotonia: when the EMG was examined and 
 def warmup_pattern(rt_s, *, censored=None, myotonic_evidence=None, voluntary_letgo=None,
                    min_trials=3,
                    min_change_s=MIN_CHANGE_S, min_change_frac=MIN_CHANGE_FRAC,
-                   noise_factor=NOISE_FACTOR):
+                   noise_factor=NOISE_FACTOR) -> Pattern:
     """Label the trend of relaxation times over a session.
 
     Parameters
@@ -174,7 +174,8 @@ def warmup_pattern(rt_s, *, censored=None, myotonic_evidence=None, voluntary_let
     return Pattern(pattern, trend, rule, reason, numbers, myotonic_evidence)
 
 
-def warmup_curve_fit(rt_s, *, trial=None, min_trials=MIN_FIT_TRIALS, n_bounds=FIT_N_BOUNDS):
+def warmup_curve_fit(rt_s, *, trial=None, min_trials=MIN_FIT_TRIALS,
+                     n_bounds=FIT_N_BOUNDS) -> CurveFit:
     """Fit RT_k = RT_∞ + A·e^(−(k−1)/n) to relaxation times over trials.
 
     Parameters
@@ -292,7 +293,7 @@ def warmup_summary(rt90_5_s, *, rt90_50_s=None, rt50_5_s=None, peak_force=None,
                    force_unit="N", censored=None, lower_bound_s=None, myotonic_evidence=None,
                    voluntary_letgo=None,
                    plateau_tol_frac=PLATEAU_TOL_FRAC, plateau_tol_s=PLATEAU_TOL_S,
-                   fit_min_trials=MIN_FIT_TRIALS, **pattern_kwargs):
+                   fit_min_trials=MIN_FIT_TRIALS, **pattern_kwargs) -> Warmup:
     """Per-session warm-up numbers and pattern (SPEC.md §3).
 
     Parameters

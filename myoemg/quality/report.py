@@ -14,7 +14,7 @@ from . import rules as R
 MAX_LISTED = 20
 
 
-def flag_notes(flags):
+def flag_notes(flags) -> list[str]:
     """One sentence per channel and code of the warning and error flags (info left out).
 
     Parameters
@@ -28,7 +28,7 @@ def flag_notes(flags):
         E.g. ``"quality warning, force 'Grip': clipped (3 stretches; first: force saturated
         ... from 3.300 s to 3.420 s)"``.
     """
-    notes = []
+    notes: list[str] = []
     if not len(flags):
         return notes
     shown = flags[flags["severity"] != "info"]
@@ -40,7 +40,7 @@ def flag_notes(flags):
     return notes
 
 
-def quality_summary(flags):
+def quality_summary(flags) -> QualityReport:
     """The ``summary['quality']`` block: flags per channel, the rules used, the worst severity.
 
     Parameters
@@ -57,7 +57,7 @@ def quality_summary(flags):
     """
     order = {s: i for i, s in enumerate(R.SEVERITIES)}
     worst = "none"
-    channels = {}
+    channels: dict[str, list] = {}
     for (name, code), group in flags.groupby(["channel", "code"], sort=False):
         items = channels.setdefault(str(name), [])
         for row in group.head(MAX_LISTED).itertuples(index=False):

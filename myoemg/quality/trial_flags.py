@@ -87,7 +87,8 @@ def trial_quality(trials, flags, *, force=None, emg_span_s=None,
         no_return = force_return_codes(trials, force, force_filtered)
     for tr, settle in zip(trials.itertuples(index=False), no_return, strict=True):
         a, b = float(tr.onset_s), float(tr.window_end_s)
-        codes, reasons = [], []
+        codes: list[str] = []
+        reasons: list[str] = []
         hit = shown[_overlaps(shown, a, b)] if len(shown) else shown
         codes.extend(hit["code"].tolist() if len(hit) else [])
         rt_end = float(tr.t5_s) if bool(tr.relaxed) and np.isfinite(tr.t5_s) else b

@@ -7,7 +7,7 @@ import numpy as np
 from ..utils import check_option
 
 
-def level_crossings(x, level, *, direction="down"):
+def level_crossings(x, level, *, direction="down") -> np.ndarray:
     """Fractional sample indices at which a 1-D signal crosses ``level``.
 
     A downward crossing at fractional index ``i - 1 + f`` means ``x[i-1] > level >= x[i]``, with

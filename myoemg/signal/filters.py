@@ -86,7 +86,7 @@ def _padlen(n_times, sos):
     return min(n_times - 1, 3 * (2 * len(sos) + 1))
 
 
-def bandpass(x, *, fs, l_freq, h_freq, order=4, axis=-1):
+def bandpass(x, *, fs, l_freq, h_freq, order=4, axis=-1) -> np.ndarray:
     """Zero-phase Butterworth band-pass.
 
     Parameters
@@ -149,7 +149,7 @@ def _design(fs, l_freq, h_freq, order):
     return sps.butter(order, h, btype="lowpass", fs=fs, output="sos")
 
 
-def lowpass(x, *, fs, cutoff_hz, order=4, axis=-1):
+def lowpass(x, *, fs, cutoff_hz, order=4, axis=-1) -> np.ndarray:
     """Zero-phase Butterworth low-pass at ``cutoff_hz`` (Hz); see :func:`bandpass`.
 
     ``cutoff_hz`` must be a finite number above 0 (it is kept below 0.45·fs); NaN samples and
@@ -160,7 +160,7 @@ def lowpass(x, *, fs, cutoff_hz, order=4, axis=-1):
     return bandpass(x, fs=fs, l_freq=None, h_freq=cutoff_hz, order=order, axis=axis)
 
 
-def clean_emg(x, *, fs, band_hz=EMG_BAND_HZ, mains_hz="auto"):
+def clean_emg(x, *, fs, band_hz=EMG_BAND_HZ, mains_hz="auto") -> np.ndarray:
     """Band-pass EMG and remove mains hum: the preprocessing every EMG measure starts from.
 
     Parameters
@@ -237,7 +237,7 @@ def clean_emg_rows(rows, *, fs, band_hz=EMG_BAND_HZ, mains_hz="auto"):
     return out, mains_hz
 
 
-def emg_envelope(x, *, fs, window_s=0.05, band_hz=EMG_BAND_HZ, mains_hz="auto"):
+def emg_envelope(x, *, fs, window_s=0.05, band_hz=EMG_BAND_HZ, mains_hz="auto") -> np.ndarray:
     """Moving-RMS envelope of cleaned EMG (:func:`clean_emg` then :func:`moving_rms`).
 
     Returns

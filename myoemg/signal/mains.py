@@ -23,7 +23,7 @@ _LOUD_FACTOR = 4.0
 _TUKEY_C = 4.685  # Tukey biweight tuning constant (95 % efficiency at the normal)
 
 
-def remove_mains(x, *, fs, mains_hz="auto", n_harmonics=None, block_s=1.0, n_iter=2):
+def remove_mains(x, *, fs, mains_hz="auto", n_harmonics=None, block_s=1.0, n_iter=2) -> np.ndarray:
     """Subtract fitted mains harmonics, block by block, with robust weights.
 
     A narrow IIR notch rings for about Q/(π·f0) seconds after the abrupt end of a contraction

@@ -58,7 +58,7 @@ def _block_rms(rows, n, offset=None):
 
 
 def quiet_blocks(x, *, fs, block_s=QUIET_BLOCK_S, quantile=QUIET_QUANTILE,
-                 factor=QUIET_FACTOR, offset=None):
+                 factor=QUIET_FACTOR, offset=None) -> tuple[np.ndarray, int]:
     """Which blocks of each channel are quiet (rest: noise and hum, no contraction).
 
     Parameters
@@ -95,7 +95,7 @@ def quiet_blocks(x, *, fs, block_s=QUIET_BLOCK_S, quantile=QUIET_QUANTILE,
     return rms <= factor * level, n
 
 
-def quiet_noise_sd(x, *, fs, block_s=QUIET_BLOCK_S, max_blocks=400):
+def quiet_noise_sd(x, *, fs, block_s=QUIET_BLOCK_S, max_blocks=400) -> np.ndarray | float:
     """Robust noise standard deviation of each channel, from its quiet blocks only.
 
     The median of ``|x|`` over the quiet blocks (:func:`quiet_blocks`) divided by 0.6745
@@ -149,7 +149,8 @@ def _segment_starts(n_times, seg_n, quiet, block_n):
     return starts[(csum[last + 1] - csum[first]) == 0]
 
 
-def detect_mains(x, *, fs, candidates_hz=(50.0, 60.0), min_snr_db=10.0, segment_s=1.0):
+def detect_mains(x, *, fs, candidates_hz=(50.0, 60.0), min_snr_db=10.0,
+                 segment_s=1.0) -> float | None:
     """Say whether 50 or 60 Hz mains hum is present, judged on the quiet stretches.
 
     Segments of ``segment_s`` (Hann window, half overlap) that lie wholly in quiet blocks
@@ -191,6 +192,8 @@ def detect_mains(x, *, fs, candidates_hz=(50.0, 60.0), min_snr_db=10.0, segment_
     starts = _segment_starts(arr.shape[-1], seg_n, quiet_all, block_n)
     if starts.size < 4:
         starts = _segment_starts(arr.shape[-1], seg_n, np.ones_like(quiet_all), block_n)
+    if starts.size == 0:  # no whole segment within whole blocks: too short to judge
+        return None
     starts = starts[np.linspace(0, starts.size - 1, min(starts.size, 64)).astype(int)]
     win = np.hanning(seg_n)
     total = None  # the segments' spectra summed one after the other, channel by channel

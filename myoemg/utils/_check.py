@@ -6,6 +6,7 @@ import difflib
 import importlib
 import math
 from collections.abc import Iterable
+from types import ModuleType
 
 import numpy as np
 
@@ -145,7 +146,7 @@ def suggest(name, options: Iterable[str]) -> str:
     return f" Did you mean {close[0]!r}?" if close else ""
 
 
-def missing_channel(kind, name, available, source=None):
+def missing_channel(kind, name, available, source=None) -> ChannelError:
     """Build the :class:`ChannelError` for a channel that is not there."""
     where = f" in {source}" if source else ""
     return ChannelError(
@@ -155,7 +156,7 @@ def missing_channel(kind, name, available, source=None):
     )
 
 
-def soft_import(name, purpose, extra=None):
+def soft_import(name, purpose, extra=None) -> ModuleType:
     """Import an optional module or raise an error naming what to install."""
     try:
         return importlib.import_module(name)

@@ -16,6 +16,7 @@ import contextlib
 import os
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 #: Environment variables by which a user sets the BLAS/OpenMP thread count.
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
@@ -23,7 +24,7 @@ THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
 
 _lock = threading.Lock()
 _depth = 0
-_limiter = None
+_limiter: Any = None  # a threadpoolctl.threadpool_limits while a block is open
 
 
 def user_sets_threads() -> bool:
