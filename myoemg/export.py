@@ -63,7 +63,8 @@ _EVENTS_SIDECAR = {
     "trial": {"Description": "Grip number (1-based)"},
     "channel": {"Description": "EMG channel of a discharge"},
     "kind": {"Description": "Discharge class given by the myoemg detector"},
-    "rt90_5_s": {"Description": "Relaxation time from 90 % to 5 % of peak force (SPEC.md §2)",
+    "rt90_5_s": {"Description": "Relaxation time from 90 % to 5 % of peak force "
+                                "(docs: domain reference, relaxation)",
                  "Units": "s"},
     "relaxed": {"Description": "True when the force reached 5 % of peak before the next grip"},
 }

@@ -25,9 +25,9 @@ from .utils import missing_channel, to_si
 
 KINDS = ("emg", "force", "other")
 
-#: Raw EMG is sampled at 1 kHz or more (SPEC.md §1, §6); below this rate a channel labelled EMG
-#: is taken for an envelope or a summary, e.g. the 1 Hz "EMG submental" of sleep EDFs (ours:
-#: 200 Hz, far below any raw EMG and above every envelope seen).
+#: Raw EMG is sampled at 1 kHz or more (docs: domain reference, recording and signal processing);
+#: below this rate a channel labelled EMG is taken for an envelope or a summary, e.g. the 1 Hz "EMG
+#: submental" of sleep EDFs (ours: 200 Hz, far below any raw EMG and above every envelope seen).
 MIN_RAW_EMG_FS = 200.0
 
 _FORCE_LABEL = re.compile(r"grip|force|dyn|dynamomet|torque|pinch|load|kraft|newton", re.I)

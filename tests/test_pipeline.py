@@ -129,8 +129,9 @@ def test_channel_overrides():
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_myotonic_trials_found_at_1khz(seed):
-    # Surface EMG at 1 kHz (the lowest rate SPEC.md §6 allows): every simulated myotonic trial
-    # is called myotonic, and the after-activity reaches the end of its train within 0.35 s.
+    # Surface EMG at 1 kHz (the lowest rate docs: domain reference, signal processing allows): every
+    # simulated myotonic trial is called myotonic, and the after-activity reaches the end of its
+    # train within 0.35 s.
     rec, truth = simulate_session(fs_emg=1000.0, fs_force=100.0, n_trials=4, pattern="steady",
                                   seed=seed)
     res = myoemg.analyze(rec)

@@ -20,7 +20,8 @@ pytestmark = requires_shared_data
 @pytest.mark.parametrize("name, baseline_n", [("pinchraw", 1.94), ("pinch", -0.06)])
 def test_fda_pinches(shared_data, name, baseline_n):
     # 20 brief pinches (0.3 s windows, one per column, in N by fda's documentation): each is
-    # analysed with a hold of 0.05 s (the QMA default of 1 s is for 3-s grips, SPEC.md §1).
+    # analysed with a hold of 0.05 s (the QMA default of 1 s is for 3-s grips, docs: domain
+    # reference, recording).
     logging.getLogger("myoemg").setLevel(logging.ERROR)
     rows = []
     for k in range(1, 21):

@@ -1,9 +1,9 @@
-"""Severity grade of grip myotonia from relaxation times, EMG evidence and peak force (SPEC.md §4).
+"""Severity grade of grip myotonia from relaxation times, EMG evidence and peak force.
 
-No published, validated cut-offs for grading myotonia severity from RT90-5 exist (SPEC.md §4).
-This module makes the choice explicit: every number below is **ours** unless it cites a source,
-every threshold is a keyword argument, and :func:`grade_severity` returns the rule in words and
-the numbers it used, labelled :data:`DISCLAIMER`.
+No published, validated cut-offs for grading myotonia severity from RT90-5 exist (docs: domain
+reference, grading). This module makes the choice explicit: every number below is **ours** unless it
+cites a source, every threshold is a keyword argument, and :func:`grade_severity` returns the rule
+in words and the numbers it used, labelled :data:`DISCLAIMER`.
 
 The rule, in brief (defaults)
 -----------------------------
@@ -24,15 +24,16 @@ The rule, in brief (defaults)
    then it is **not graded** (grade None), not attributed to myotonia. Without EMG (not
    assessed) the grade follows the relaxation times and says so.
 6. After-activity (EMG activity after release) is reported beside the grade but not scored: on
-   surface EMG a slow voluntary let-go prolongs it as much as myotonia does (SPEC.md §5).
+   surface EMG a slow voluntary let-go prolongs it as much as myotonia does (docs: domain reference,
+   discharges).
 7. Peak force is reported in its unit (newtons, or "a.u." for an uncalibrated force); a
    largest peak below ``min_peak_force_n`` newtons adds a caveat (a weak or submaximal grip
    makes relaxation times hard to compare), without changing the grade. An uncalibrated force
    cannot be compared with newtons, so it never triggers that caveat.
-8. The ULN is device-dependent (SPEC.md §2, §4). When it is unknown — no ``uln_rt90_5_s``, no
-   ``device_type``, and a device that is not recognised — the :data:`DEFAULT_DEVICE` default
-   is used and the grade is **provisional** (``Grade.provisional``, and a caveat that names
-   what to pass).
+8. The ULN is device-dependent (docs: domain reference, relaxation and grading). When it is unknown
+   — no ``uln_rt90_5_s``, no ``device_type``, and a device that is not recognised — the
+   :data:`DEFAULT_DEVICE` default is used and the grade is **provisional** (``Grade.provisional``,
+   and a caveat that names what to pass).
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy rea
 if TYPE_CHECKING:
     from typing import Any
 
-#: Label carried by every grade (SPEC.md §4).
+#: Label carried by every grade (docs: domain reference, grading).
 DISCLAIMER = "research use; not a validated clinical scale"
 
 #: Names of the grades 0–3 (ours).
@@ -56,19 +57,22 @@ GRADE_LABELS = {0: "none", 1: "mild", 2: "moderate", 3: "marked"}
 
 #: Default upper limits of normal (ULN) of RT90-5 per device type, in seconds, with how each
 #: was derived. **All are ours**: the literature gives control means, and a mean is not a ULN
-#: (SPEC.md §2, §4). Replace them with your own controls (mean + 2 SD, or the 97.5th centile).
+#: (docs: domain reference, relaxation and grading). Replace them with your own controls (mean + 2
+#: SD, or the 97.5th centile).
 DEVICE_ULN: dict[str, dict[str, Any]] = {
     "qma": {
         "uln_s": 0.6,
         "derivation": ("1.5 x the control mean of about 0.4 s on all six grips (QMA, n = 17; "
-                       "Logigian 2005, doi:10.1002/mus.20339; SPEC.md §2). No SD is given there, "
+                       "Logigian 2005, doi:10.1002/mus.20339; docs: domain reference, relaxation). "
+                       "No SD is given there, "
                        "so the factor 1.5 is ours."),
     },
     "commercial": {
         "uln_s": 0.26,
         "derivation": ("1.5 x the control mean relaxation time of 0.17 s (35 controls, commercial "
                        "dynamometer; Muscle Nerve 2019;59(4):431-435, doi:10.1002/mus.26401; the "
-                       "levels the relaxation time spans are unverified, SPEC.md §2). The "
+                       "levels the relaxation time spans are unverified, docs: domain reference, "
+                       "relaxation). The "
                        "factor 1.5 is ours."),
     },
     "simulated": {
@@ -286,7 +290,7 @@ def grade_severity(rt90_5_s, *, censored=None, lower_bound_s=None, myotonic_tria
             "relaxation without myotonic discharges on an examined EMG keeps its grade with "
             "the caveat 'EMG did not confirm myotonia', and is not graded when the EMG shows "
             "a slow voluntary let-go; after-activity and peak force are reported, not scored "
-            "(ours; SPEC.md §4)")
+            "(ours; docs: domain reference, grading)")
     head = (f"grade {grade} ({label}{', provisional' if provisional else ''})"
             if grade is not None else "not graded")
     if any(c.startswith("EMG did not confirm myotonia") for c in caveats):

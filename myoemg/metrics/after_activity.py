@@ -1,8 +1,8 @@
-"""EMG after-activity: how long the EMG stays active after each release (SPEC.md §5).
+"""EMG after-activity: how long the EMG stays active after each release.
 
 After release, myotonic muscle keeps firing; on surface EMG this shows as an envelope above the
-resting level for a time that tracks the force relaxation (SPEC.md §5, "Surface EMG
-after-activity"). Healthy muscle falls silent within a fraction of a second.
+resting level for a time that tracks the force relaxation (docs: domain reference, discharges,
+"Surface EMG after-activity"). Healthy muscle falls silent within a fraction of a second.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def after_activity(emg, *, fs, release_s, window_end_s, rest_windows_s, window_s
     threshold_factor, quiet_s : float
         See :data:`THRESHOLD_FACTOR` and :data:`QUIET_S`.
     band_hz : (float, float)
-        EMG band in Hz for the envelope (SPEC.md §6).
+        EMG band in Hz for the envelope (docs: domain reference, signal processing).
     mains_hz : 'auto' | float | None
         Mains frequency to remove (see :func:`myoemg.signal.remove_mains`).
     envelope : ndarray, shape like ``emg`` | Envelope | None

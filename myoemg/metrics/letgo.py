@@ -6,7 +6,8 @@ amplitude grows roughly in proportion to isometric force (Lippold OCJ, J Physiol
 1952;117:492–499; Bigland B, Lippold OCJ, J Physiol 1954;123:214–224), so half-way down the
 force still carries a large share of the hold's EMG. In myotonia the voluntary drive stops at
 the command: the interference ends within a fraction of a second, and what follows are muscle
-fibre discharges (SPEC.md §5), far smaller than the interference of a maximal grip.
+fibre discharges (docs: domain reference, discharges), far smaller than the interference of a
+maximal grip.
 
 :func:`letgo_emg_ratio` measures, per trial, the EMG envelope at the moment the force passes
 half-way down (``t50``) relative to the envelope during the hold; :data:`VOLUNTARY_RATIO` is the

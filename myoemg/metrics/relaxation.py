@@ -1,7 +1,7 @@
-"""Relaxation times RT90-5, RT90-50 and RT50-5 of each grip (SPEC.md §2).
+"""Relaxation times RT90-5, RT90-50 and RT50-5 of each grip (docs: domain reference, relaxation).
 
 Definitions (the sources define only the levels, from peak force: Logigian 2005, 2010; Statland
-2012b; everything else here is **ours**, as SPEC.md §2 says):
+2012b; everything else here is **ours**, as docs: domain reference, relaxation says):
 
 - **Release** (``release_s``): the onset of the final fall of the grip — the last sustained drop
   towards baseline, not the global maximum. On the force low-passed at
@@ -15,8 +15,9 @@ Definitions (the sources define only the levels, from peak force: Logigian 2005,
 - **Reference level** (``reference``, ``ref_force_*``): levels are percentages of
   ``(reference − baseline)`` above the baseline, ``L_p = baseline + p/100 · (reference −
   baseline)``. The QMA sources use peak force. When the force has **sagged** below
-  ``100 − SAG_LIMIT_PCT`` = 90 % of the peak by the release (SPEC.md §2, "Sagging grips"), the
-  reference is the force at the release: the median of the (crossing-filtered) force over the
+  ``100 − SAG_LIMIT_PCT`` = 90 % of the peak by the release (docs: domain reference, relaxation,
+  "Sagging grips"), the reference is the force at the release: the median of the (crossing-filtered)
+  force over the
   :data:`REFERENCE_WINDOW_S` before it (ours: 0.3 s, three cycles of a 10 Hz tremor, short
   enough to sit on the end of the hold), and the trial is flagged (``rt_flag_reason``). The
   same holds when the grip is clipped at the sensor's top (its peak is then unknown).
@@ -28,11 +29,11 @@ Definitions (the sources define only the levels, from peak force: Logigian 2005,
   at the release.
 - ``t5``: the first downward crossing of L5 after the release — the end of relaxation;
   ``t90``, ``t50``: the last downward crossings of L90 and L50 between the release and ``t5``
-  (SPEC.md §2: "last downward crossing before relaxation"), or the release itself when the force
-  there is already below the level; RT90-5 = t5 − t90 (primary outcome, Logigian 2010),
-  RT90-50 = t50 − t90, RT50-5 = t5 − t50; RT100-5 = t5 − release and RT100-50 = t50 − release
-  (SPEC.md §2 "optional", measured from the release onset); crossings are linearly
-  interpolated between samples.
+  (docs: domain reference, relaxation: "last downward crossing before relaxation"), or the release
+  itself when the force there is already below the level; RT90-5 = t5 − t90 (primary outcome,
+  Logigian 2010), RT90-50 = t50 − t90, RT50-5 = t5 − t50; RT100-5 = t5 − release and RT100-50 = t50
+  − release (docs: domain reference, relaxation "optional", measured from the release onset);
+  crossings are linearly interpolated between samples.
 
 A trial whose force does not reach L5 before its window ends (the next grip or the end of the
 recording) is **censored**: ``relaxed`` is False and RT90-5, RT50-5 and RT100-5 are NaN, never a
@@ -52,7 +53,8 @@ from ..signal import FORCE_LOWPASS_HZ, level_crossings, lowpass
 from ..utils import check_option, force_suffix, validate_fs
 
 #: Sag (percent of the peak above baseline) beyond which the levels are measured from the force
-#: at the release (SPEC.md §2, "Sagging grips": "sagged below 90 % of the peak").
+#: at the release (docs: domain reference, relaxation, "Sagging grips": "sagged below 90 % of the
+#: peak").
 SAG_LIMIT_PCT = 10.0
 #: Window before the release whose median force is the release reference, s (ours).
 REFERENCE_WINDOW_S = 0.3
@@ -103,9 +105,11 @@ def relaxation_times(force, trials, *, fs, lowpass_hz=FORCE_LOWPASS_HZ, levels_p
     fs : float
         Sampling rate of the force, in Hz.
     lowpass_hz : float
-        Zero-phase low-pass cut-off in Hz before crossings (SPEC.md §2: ~10–20 Hz).
+        Zero-phase low-pass cut-off in Hz before crossings (docs: domain reference, relaxation:
+        ~10–20 Hz).
     levels_pct : (float, float, float)
-        The upper, middle and lower levels in percent (SPEC.md §2: 90, 50, 5).
+        The upper, middle and lower levels in percent (docs: domain reference, relaxation: 90, 50,
+        5).
     reference : {'auto', 'peak', 'release'}
         What the levels are percentages of (module docstring).
     sag_limit_pct : float
@@ -133,7 +137,8 @@ def relaxation_times(force, trials, *, fs, lowpass_hz=FORCE_LOWPASS_HZ, levels_p
 
     Notes
     -----
-    A single exponential decay f = e^(−t/τ) gives RT90-5 = τ·ln 18 (SPEC.md §2).
+    A single exponential decay f = e^(−t/τ) gives RT90-5 = τ·ln 18 (docs: domain reference,
+    relaxation).
     """
     fs = validate_fs(fs)
     check_option("reference", reference, REFERENCES)
@@ -312,8 +317,9 @@ def _flag_reason(rule, sag, clipped, use_release):
                and sag <= rule.sag_limit_pct else
                f"sagged {sag:.0f} % below its peak before the let-go")
         return (f"grip {why}: levels measured from the force at the start of the final fall "
-                f"(median of the {rule.window_s:g} s before it), not from the peak (SPEC.md "
-                "§2, 'Sagging grips')")
+                f"(median of the {rule.window_s:g} s before it), not from the peak "
+                "(docs: domain reference, "
+                "relaxation, 'Sagging grips')")
     if rule.reference == "peak" and sag > rule.sag_limit_pct:
         return (f"reference='peak' on a grip that sagged {sag:.0f} % before the let-go: the "
                 "90 % level is crossed during the hold, so RT90-5 includes part of it")

@@ -1,4 +1,4 @@
-"""The warm-up effect across a session's trials (SPEC.md §3).
+"""The warm-up effect across a session's trials (docs: domain reference, warm-up).
 
 Warm-up: relaxation time falls with repetition (CLCN1 myotonia congenita, DM1; Statland 2012b,
 Logigian 2005). Paradoxical myotonia: it rises (typical of paramyotonia congenita, SCN4A).
@@ -7,9 +7,10 @@ Two entry points, both on plain arrays in trial order:
 
 - :func:`warmup_pattern` labels the course of RT90-5 (warm-up / paradoxical / none /
   inconclusive) with the rule that produced the label;
-- :func:`warmup_summary` adds the per-session numbers of SPEC.md §3 (trial 1, last, minimum,
-  absolute and percent warm-up, share of the change between trials 1 and 2, trials to plateau,
-  exponential fit with its uncertainty) for RT90-5, RT90-50 and RT50-5, and peak force per trial.
+- :func:`warmup_summary` adds the per-session numbers of docs: domain reference, warm-up (trial 1,
+  last, minimum, absolute and percent warm-up, share of the change between trials 1 and 2, trials to
+  plateau, exponential fit with its uncertainty) for RT90-5, RT90-50 and RT50-5, and peak force per
+  trial.
 
 The pattern describes **myotonia**, and a detector that misses the discharges must not hide it:
 with ``myotonic_evidence=False`` (the EMG was examined and holds no myotonic discharge) a
@@ -39,9 +40,9 @@ from ..results import (
 PATTERNS = ("warm-up", "paradoxical", "none", "inconclusive")
 
 #: Smallest change of RT90-5 between trial 1 and the late trials called a pattern, in seconds
-#: (ours). Healthy RT of 0.15–0.3 s varies by a third from grip to grip (SPEC.md §2 reference
-#: values, Logigian 2005 controls ~0.4 s on all six grips), so a relative change alone is not
-#: enough: the absolute change must also exceed this.
+#: (ours). Healthy RT of 0.15–0.3 s varies by a third from grip to grip (docs: domain reference,
+#: relaxation reference values, Logigian 2005 controls ~0.4 s on all six grips), so a relative
+#: change alone is not enough: the absolute change must also exceed this.
 MIN_CHANGE_S = 0.25
 #: Smallest relative change, as a fraction of the larger of the two levels (ours).
 MIN_CHANGE_FRAC = 0.3
@@ -52,10 +53,10 @@ NOISE_FACTOR = 3.0
 #: max(PLATEAU_TOL_FRAC × final level, PLATEAU_TOL_S) of the final level.
 PLATEAU_TOL_FRAC = 0.2
 #: Absolute floor of the plateau tolerance in seconds (ours; about the grip-to-grip scatter of a
-#: healthy RT90-5, SPEC.md §2).
+#: healthy RT90-5, docs: domain reference, relaxation).
 PLATEAU_TOL_S = 0.1
 #: Fewest relaxed trials for the exponential fit: three parameters need at least one degree of
-#: freedom left for an uncertainty (SPEC.md §3 asks for the uncertainty).
+#: freedom left for an uncertainty (docs: domain reference, warm-up asks for the uncertainty).
 MIN_FIT_TRIALS = 4
 #: Bounds of the fitted time constant n, in trials (ours): below 0.1 the fall is complete after
 #: trial 1 and n is not identifiable; above 50 the course is a straight line over a session.
@@ -94,7 +95,8 @@ def warmup_pattern(rt_s, *, censored=None, myotonic_evidence=None, voluntary_let
         course is a slow voluntary let-go and the label is 'none' (``trend`` still says what
         the relaxation times did). None: not measured.
     min_trials : int
-        Fewer usable trials than this give 'inconclusive' (SPEC.md §3: fewer than 3).
+        Fewer usable trials than this give 'inconclusive' (docs: domain reference, warm-up: fewer
+        than 3).
     min_change_s, min_change_frac, noise_factor : float
         See :data:`MIN_CHANGE_S`, :data:`MIN_CHANGE_FRAC`, :data:`NOISE_FACTOR`.
 
@@ -272,7 +274,7 @@ def trials_to_plateau(rt_s, *, trial=None, tol_frac=PLATEAU_TOL_FRAC, tol_s=PLAT
 
 
 def _measure_summary(rt, trial, fit_min_trials, tol_frac, tol_s, min_change_s):
-    """Per-session numbers of one relaxation measure (SPEC.md §3)."""
+    """Per-session numbers of one relaxation measure (docs: domain reference, warm-up)."""
     finite = np.isfinite(rt)
     first, last = (float(rt[0]), float(rt[-1])) if rt.size else (np.nan, np.nan)
     warm = first - last
@@ -294,7 +296,7 @@ def warmup_summary(rt90_5_s, *, rt90_50_s=None, rt50_5_s=None, peak_force=None,
                    voluntary_letgo=None,
                    plateau_tol_frac=PLATEAU_TOL_FRAC, plateau_tol_s=PLATEAU_TOL_S,
                    fit_min_trials=MIN_FIT_TRIALS, **pattern_kwargs) -> Warmup:
-    """Per-session warm-up numbers and pattern (SPEC.md §3).
+    """Per-session warm-up numbers and pattern (docs: domain reference, warm-up).
 
     Parameters
     ----------
@@ -337,7 +339,7 @@ def warmup_summary(rt90_5_s, *, rt90_50_s=None, rt50_5_s=None, peak_force=None,
     -----
     A censored trial has no RT (NaN), so ``first_s`` is NaN when trial 1 did not relax; the
     pattern rule then sees the lower bound. Logigian 2005 found no warm-up of peak force in DM1
-    (SPEC.md §2); peak force is reported beside every relaxation time.
+    (docs: domain reference, relaxation); peak force is reported beside every relaxation time.
     """
     rt = np.asarray(rt90_5_s, dtype=float)
     n = rt.size
@@ -371,7 +373,8 @@ def warmup_summary(rt90_5_s, *, rt90_50_s=None, rt50_5_s=None, peak_force=None,
             change_pct=100 * (last - first) / first if first > 0 else np.nan,
             force_unit=force_unit)
     definitions = {
-        "warmup_s": "RT(trial 1) - RT(last trial); positive = warm-up (SPEC.md §3)",
+        "warmup_s": ("RT(trial 1) - RT(last trial); positive = warm-up "
+                     "(docs: domain reference, warm-up)"),
         "warmup_pct": "warmup_s / RT(trial 1) x 100",
         "share_trial_1_2": (f"(RT1 - RT2) / (RT1 - RT_last); NaN when |RT1 - RT_last| < "
                             f"{min_change_s:g} s (ours: the ratio is noise there)"),

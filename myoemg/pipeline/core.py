@@ -50,7 +50,8 @@ def analyze(recording, *, emg=None, force=None, electrode=None, detect=True,
         Force channel name, overriding the role found on load.
     electrode : {'surface', 'needle'} | None
         EMG electrode type; default from ``recording.metadata['electrode']``, else 'surface'.
-        Sets the EMG band (surface 20–450 Hz, needle 10 Hz–10 kHz; SPEC.md §6).
+        Sets the EMG band (surface 20–450 Hz, needle 10 Hz–10 kHz; docs: domain reference, signal
+        processing).
     detect : bool
         Run the myotonic-discharge detector (default True).
     band_hz : (float, float) | None
@@ -58,7 +59,7 @@ def analyze(recording, *, emg=None, force=None, electrode=None, detect=True,
     mains_hz : 'auto' | float | None
         Mains frequency to remove from the EMG ('auto' detects 50 vs 60 Hz).
     force_lowpass_hz : float
-        Force low-pass before crossings, Hz (SPEC.md §2).
+        Force low-pass before crossings, Hz (docs: domain reference, relaxation).
     trial_threshold_frac, min_hold_s : float
         Grip detection thresholds (see :func:`myoemg.detect.trials.find_trials`).
     relaxation_reference : {'auto', 'peak', 'release'}

@@ -94,7 +94,8 @@ def _check_emg(ch, electrode, flags):
         flags.append(_flag(
             ch, "emg_fs_low",
             f"sampled at {ch.fs:g} Hz, below the {R.EMG_MIN_FS_DISCHARGES_HZ:g} Hz needed to "
-            "resolve discharge potentials (SPEC.md §6): discharges not measured",
+            "resolve discharge potentials (docs: domain reference, signal processing): "
+            "discharges not measured",
             value=ch.fs))
     elif electrode == "needle" and ch.fs < R.NEEDLE_MIN_FS_HZ:
         flags.append(_flag(
@@ -141,7 +142,8 @@ def emg_snr(ch, electrode) -> float:
     """Activity-to-rest ratio of one EMG channel, dB, on its cleaned envelope.
 
     The channel is cleaned as :func:`myoemg.analyze` cleans it by default (band of the
-    electrode, mains hum fitted and removed; SPEC.md §6) and its 50 ms RMS envelope judged by
+    electrode, mains hum fitted and removed; docs: domain reference, signal processing) and its 50
+    ms RMS envelope judged by
     :func:`myoemg.quality.emg_snr_db`.
     """
     if ch.n_times < 16:
@@ -207,7 +209,10 @@ def _check_force(ch, flags, filtered=None):
 
 
 def force_filtered(ch) -> np.ndarray:
-    """The force low-passed at :data:`~myoemg.signal.FORCE_LOWPASS_HZ` (SPEC.md §2), as checked."""
+    """The force low-passed at :data:`~myoemg.signal.FORCE_LOWPASS_HZ`, as checked.
+
+    The cut-off is that of the relaxation times (docs: domain reference, relaxation).
+    """
     if ch.n_times <= 16:
         return ch.data
     return lowpass(ch.data, fs=ch.fs, cutoff_hz=FORCE_LOWPASS_HZ)

@@ -3,7 +3,7 @@
 Every function takes a 1-D signal (or a 2-D block where stated) with a required ``fs`` in Hz,
 is vectorised (no per-sample Python loops) and returns numbers or run boundaries; deciding
 what to flag is :mod:`myoemg.quality.session`'s job. None of the thresholds here comes from a
-published source unless the docstring cites SPEC.md: they are **ours**, named and documented
+published source unless the docstring cites one: they are **ours**, named and documented
 in :mod:`myoemg.quality.rules`.
 """
 
@@ -250,9 +250,10 @@ def mains_fraction(x, *, fs, mains_hz=(50.0, 60.0), band_hz=(20.0, 450.0), n_har
     fs : float
         Sampling rate in Hz.
     mains_hz : tuple of float
-        Candidate mains frequencies in Hz (SPEC.md §6: 50 or 60 Hz).
+        Candidate mains frequencies in Hz (docs: domain reference, signal processing: 50 or 60 Hz).
     band_hz : (float, float)
-        The EMG band in Hz (SPEC.md §6: 20–450 Hz by default); capped below 0.45·fs.
+        The EMG band in Hz (docs: domain reference, signal processing: 20–450 Hz by default); capped
+        below 0.45·fs.
     n_harmonics : int
         Lines counted per candidate: f0, 2·f0, ... (ours: 3).
     half_width_hz : float
@@ -324,7 +325,8 @@ def emg_snr_db(x, *, fs, band_hz=(20.0, 450.0), window_s=0.05, envelope=None) ->
     fs : float
         Sampling rate in Hz.
     band_hz : (float, float)
-        Band-pass in Hz before the envelope (SPEC.md §6); the upper edge is kept below 0.45·fs.
+        Band-pass in Hz before the envelope (docs: domain reference, signal processing); the upper
+        edge is kept below 0.45·fs.
     window_s : float
         RMS window in seconds (ours: 50 ms, as the after-activity envelope).
     envelope : ndarray, shape (n_times,) | Envelope | None

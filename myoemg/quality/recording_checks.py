@@ -60,7 +60,7 @@ def check_recording(recording, *, electrode="surface", max_fill_s=None,
     recording : Recording
         The session (not modified).
     electrode : {'surface', 'needle'}
-        EMG electrode type (sets the rate rules, SPEC.md §6).
+        EMG electrode type (sets the rate rules, docs: domain reference, signal processing).
     max_fill_s : dict | None
         Longest gap filled by interpolation per kind, in seconds; default
         :data:`myoemg.quality.rules.MAX_FILL_S` (force 0.05 s, EMG 0.01 s; ours).
@@ -247,7 +247,8 @@ def usable_emg(recording, flags, *, flag_sentences=True) -> tuple[Recording, boo
     if slow_left:
         rates = ", ".join(f"{c.name!r} at {c.fs:g} Hz" for c in slow_left)
         notes.append(f"EMG {rates} is sampled below the {R.EMG_MIN_FS_DISCHARGES_HZ:g} Hz "
-                     "needed to resolve discharge potentials (SPEC.md §6): myotonic "
+                     "needed to resolve discharge potentials (docs: domain reference, signal "
+                     "processing): myotonic "
                      "discharges were NOT MEASURED (myotonic and discharge_count are left "
                      "empty, not 0)")
     return rec, bool(left) and not slow_left, notes

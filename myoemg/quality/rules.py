@@ -12,8 +12,8 @@ Missing samples are the one case that raises: gaps longer than :data:`MAX_FILL_S
 :data:`MAX_MISSING_FRAC` of a channel) give :class:`~myoemg.utils.SignalQualityError`, because
 filling them would invent signal.
 
-Thresholds marked "ours" are choices of this toolkit, not published values (SPEC.md asks for
-them to be explicit); each is a module constant and a keyword of
+Thresholds marked "ours" are choices of this toolkit, not published values (the domain
+reference asks for them to be explicit); each is a module constant and a keyword of
 :func:`myoemg.quality.check_recording`.
 """
 
@@ -22,10 +22,10 @@ from __future__ import annotations
 from ..roles import MIN_RAW_EMG_FS
 
 #: Longest gap of missing samples that is interpolated (linearly) and flagged, by channel kind,
-#: in seconds. Force: 0.05 s, less than one period of the 15 Hz force low-pass (SPEC.md §2, §6),
-#: so the filled stretch holds no more detail than the analysis keeps (ours). EMG: 0.01 s, a
-#: few dropped packets of a wireless amplifier; a longer stretch of EMG cannot be invented
-#: (ours). Other channels are not used and not filled.
+#: in seconds. Force: 0.05 s, less than one period of the 15 Hz force low-pass (docs: domain
+#: reference, relaxation and signal processing), so the filled stretch holds no more detail than the
+#: analysis keeps (ours). EMG: 0.01 s, a few dropped packets of a wireless amplifier; a longer
+#: stretch of EMG cannot be invented (ours). Other channels are not used and not filled.
 MAX_FILL_S = {"force": 0.05, "emg": 0.01}
 #: Most of a channel that may be missing (filled) before it is refused (ours: 5 %).
 MAX_MISSING_FRAC = 0.05
@@ -43,13 +43,15 @@ FLAT_ABS = {"emg": 1e-7, "force": 1e-3}
 #: seconds (ours: an amplifier's noise changes the last bit within milliseconds). Not applied
 #: to force, whose resting value may legitimately sit on one quantisation step.
 EMG_FROZEN_S = 0.5
-#: Slowest EMG rate for discharge detection, Hz (SPEC.md §6: surface EMG sampling >= 1 kHz).
+#: Slowest EMG rate for discharge detection, Hz (docs: domain reference, signal processing: surface
+#: EMG sampling >= 1 kHz).
 EMG_MIN_FS_DISCHARGES_HZ = 1000.0
 #: Slowest rate at which a channel can be raw EMG at all, Hz: the one rule of
 #: :data:`myoemg.roles.MIN_RAW_EMG_FS` (a slower "EMG", e.g. the 1 Hz rectified envelope of a
 #: sleep recording, is not analysed as EMG).
 EMG_MIN_FS_RAW_HZ = MIN_RAW_EMG_FS
-#: Needle EMG below this rate is noted (SPEC.md §6: needle sampling >= 20 kHz; unverified).
+#: Needle EMG below this rate is noted (docs: domain reference, signal processing: needle sampling
+#: >= 20 kHz; unverified).
 NEEDLE_MIN_FS_HZ = 20_000.0
 #: EMG further than this from its median is not physiological, in V (ours: 0.1 V, ten times
 #: the largest needle motor-unit potentials of about 10 mV and twenty times the ~5 mV peak of
@@ -57,9 +59,10 @@ NEEDLE_MIN_FS_HZ = 20_000.0
 #: millivolts labelled volts).
 EMG_MAX_ABS_V = 0.1
 #: Slowest force rate for relaxation times, Hz (ours: 50 Hz, the slowest rate of the
-#: dynamometers seen (SPEC.md §1: force 50–1000 Hz). Below it the 15 Hz force low-pass
-#: (SPEC.md §2, §6) cannot be applied as specified (the filters cap a cut-off at 0.45·fs) and
-#: one sample spans 20 ms or more, a large part of a healthy RT90-5 of a few hundred ms).
+#: dynamometers seen (docs: domain reference, recording: force 50–1000 Hz). Below it the 15 Hz force
+#: low-pass (docs: domain reference, relaxation and signal processing) cannot be applied as
+#: specified (the filters cap a cut-off at 0.45·fs) and one sample spans 20 ms or more, a large part
+#: of a healthy RT90-5 of a few hundred ms).
 FORCE_MIN_FS_HZ = 50.0
 #: Mains lines carrying more than this share of the EMG-band power are flagged (ours: 50 %);
 #: the hum is removed anyway (see :func:`myoemg.signal.remove_mains`).
@@ -80,7 +83,7 @@ FORCE_NEGATIVE_FRAC = 0.1
 FORCE_NEGATIVE_MIN_S = 0.1
 #: A trial whose force, over the last :data:`SETTLE_S` of its window, stays above baseline by
 #: more than this fraction of its peak did not return to baseline (ours: 10 %, twice the 5 %
-#: end point of RT90-5, SPEC.md §2).
+#: end point of RT90-5, docs: domain reference, relaxation).
 NO_RETURN_FRAC = 0.1
 #: Length of the end-of-window stretch used for the return-to-baseline check, in s (ours).
 SETTLE_S = 0.5
@@ -113,10 +116,12 @@ RULES = {
                     f"EMG sampled below {EMG_MIN_FS_RAW_HZ:g} Hz is not raw EMG (an envelope "
                     "or a trend): not analysed as EMG"),
     "emg_fs_low": ("error", False,
-                   f"EMG sampled below {EMG_MIN_FS_DISCHARGES_HZ:g} Hz (SPEC.md §6): too slow "
+                   f"EMG sampled below {EMG_MIN_FS_DISCHARGES_HZ:g} Hz (docs: domain reference, "
+                   "signal processing): too slow "
                    "to resolve discharge potentials; discharges not measured"),
     "needle_fs_low": ("info", False,
-                      f"needle EMG below {NEEDLE_MIN_FS_HZ:g} Hz (SPEC.md §6, unverified): the "
+                      f"needle EMG below {NEEDLE_MIN_FS_HZ:g} Hz (docs: domain reference, signal "
+                      "processing, unverified): the "
                       "band is capped at 0.45·fs"),
     "mains_high": ("warning", False,
                    f"mains lines carry > {MAINS_MAX_FRAC:.0%} of the EMG-band power"),

@@ -1,8 +1,8 @@
 """EMG as sound: each trial's after-release window and each discharge train as a WAV clip.
 
 Clinicians listen to EMG: a myotonic discharge is recognised by its sound as much as by its
-trace, a rate and loudness that wax and wane (the "dive-bomber", SPEC.md §5 after the AANEM
-glossary 2015). A clip is cut from the displayed EMG (band-passed, mains notched:
+trace, a rate and loudness that wax and wane (the "dive-bomber", docs: domain reference, discharges
+after the AANEM glossary 2015). A clip is cut from the displayed EMG (band-passed, mains notched:
 :mod:`myoemg.report.display`), resampled to an audio rate with
 :func:`scipy.signal.resample_poly`, loudness-normalised and written as 16-bit PCM WAV with
 :func:`scipy.io.wavfile.write`. The report embeds the clips as ``data:`` URIs;

@@ -7,8 +7,9 @@ import dataclasses
 import re
 
 REDACTED = "[redacted]"
-#: A pointer into the project's own specification: the report cites the papers instead.
-_SPEC_REF = re.compile(r"\s*\(SPEC\.md\s*§\s*[\d.]+\)|\s*[;,]?\s*SPEC\.md\s*§\s*[\d.]*\d")
+#: A pointer into the documentation's domain reference ("docs: domain reference, relaxation"):
+#: the report cites the papers themselves, so the pointer is left out of it.
+_DOCS_REF = re.compile(r"\s*[;,]?\s*docs: domain reference, [a-z -]*[a-z]")
 
 
 def _secrets(identifiers):
@@ -55,8 +56,8 @@ class Scrubber:
 
 
 def cite(text):
-    """``text`` without pointers to the project's SPEC.md (the report names the sources)."""
-    return _SPEC_REF.sub("", str(text or "")).replace("()", "").strip()
+    """``text`` without pointers to the docs' domain reference (the report names the sources)."""
+    return _DOCS_REF.sub("", str(text or "")).replace("()", "").replace("( ", "(").strip()
 
 
 def deidentified_recording(rec, scrub):

@@ -1,4 +1,6 @@
-"""Typed result of the severity grade (SPEC.md §4; research use, not a validated scale).
+"""Typed result of the severity grade (research use, not a validated scale).
+
+Definitions: docs, domain reference, grading.
 
 Produced by :func:`myoemg.grading.grade_severity`; the summary, the report's grade box and the
 CLI line all read this one object, so they cannot disagree.

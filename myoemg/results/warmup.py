@@ -1,4 +1,6 @@
-"""Typed results of the warm-up analysis (SPEC.md §3): pattern, per-measure numbers, the fit.
+"""Typed results of the warm-up analysis: pattern, per-measure numbers, the fit.
+
+Definitions: docs, domain reference, warm-up.
 
 Produced by :mod:`myoemg.metrics.warmup`; read by the grade, the report, the exports and the
 batch tables.
@@ -122,7 +124,7 @@ class Plateau(Result):
 
 @dataclass(frozen=True)
 class MeasureSummary(Result):
-    """Per-session numbers of one relaxation measure (SPEC.md §3).
+    """Per-session numbers of one relaxation measure (docs: domain reference, warm-up).
 
     Attributes
     ----------
@@ -159,7 +161,9 @@ class MeasureSummary(Result):
 
 @dataclass(frozen=True)
 class PeakForceCourse(Result):
-    """Peak force above baseline over the trials (reported beside every RT, SPEC.md §2).
+    """Peak force above baseline over the trials (reported beside every RT).
+
+    Definitions: docs, domain reference, relaxation.
 
     Attributes
     ----------

@@ -2,9 +2,9 @@
 
 All functions take a required sampling rate ``fs`` in Hz and cut-offs in Hz, filter along the
 last axis and never change their input. Zero-phase second-order sections (``sosfiltfilt``) are
-used throughout so that timing measurements are not shifted (SPEC.md §6); they run block by
-block (:func:`myoemg.signal.streaming.sosfiltfilt_into`, the same numbers as
-``scipy.signal.sosfiltfilt`` without its full-length temporaries).
+used throughout so that timing measurements are not shifted (docs: domain reference, signal
+processing); they run block by block (:func:`myoemg.signal.streaming.sosfiltfilt_into`, the same
+numbers as ``scipy.signal.sosfiltfilt`` without its full-length temporaries).
 """
 
 from __future__ import annotations
@@ -23,19 +23,21 @@ __all__ = ["EMG_BAND_HZ", "EMG_BANDS_HZ", "FORCE_LOWPASS_HZ", "MAX_HARMONICS", "
            "clean_emg", "clean_emg_rows", "detect_mains", "emg_envelope", "lowpass",
            "moving_rms", "remove_mains"]
 
-#: Default surface-EMG band, Hz: 20–450 Hz (SPEC.md §6; SENIAM, Merletti 1999, De Luca 2010).
+#: Default surface-EMG band, Hz: 20–450 Hz (docs: domain reference, signal processing; SENIAM,
+#: Merletti 1999, De Luca 2010).
 EMG_BAND_HZ = (20.0, 450.0)
-#: Default EMG band by electrode, Hz (SPEC.md §6: surface 20–450 Hz; needle about 10 Hz–10 kHz).
-#: Upper edges are kept below 0.45·fs by the filters.
+#: Default EMG band by electrode, Hz (docs: domain reference, signal processing: surface 20–450 Hz;
+#: needle about 10 Hz–10 kHz). Upper edges are kept below 0.45·fs by the filters.
 EMG_BANDS_HZ = {"surface": EMG_BAND_HZ, "needle": (10.0, 10_000.0)}
-#: Default force low-pass before level crossings, Hz (SPEC.md §2, §6: "~10–20 Hz", ours: 15 Hz).
+#: Default force low-pass before level crossings, Hz (docs: domain reference, relaxation and signal
+#: processing: "~10–20 Hz", ours: 15 Hz).
 FORCE_LOWPASS_HZ = 15.0
 
 
 #: Highest Butterworth order accepted (ours: 10). The filters run forward and backward, so the
-#: effective order is twice this; the EMG and force filters use 2 to 4 (SPEC.md §6), and a
-#: higher order adds nothing but ringing and, at low cut-offs, numerical trouble (an order of
-#: 200 returns NaN).
+#: effective order is twice this; the EMG and force filters use 2 to 4 (docs: domain reference,
+#: signal processing), and a higher order adds nothing but ringing and, at low cut-offs, numerical
+#: trouble (an order of 200 returns NaN).
 MAX_ORDER = 10
 
 
@@ -168,10 +170,10 @@ def clean_emg(x, *, fs, band_hz=EMG_BAND_HZ, mains_hz="auto") -> np.ndarray:
     x : ndarray, shape (..., n_times)
         EMG in volts.
     fs : float
-        Sampling rate in Hz (≥ 1 kHz for surface EMG, SPEC.md §6).
+        Sampling rate in Hz (≥ 1 kHz for surface EMG, docs: domain reference, signal processing).
     band_hz : (float, float)
-        Pass band in Hz; the upper edge is kept below 0.45·fs. Default 20–450 Hz (SPEC.md §6);
-        use about (10, 10000) for needle EMG.
+        Pass band in Hz; the upper edge is kept below 0.45·fs. Default 20–450 Hz (docs: domain
+        reference, signal processing); use about (10, 10000) for needle EMG.
     mains_hz : 'auto' | float | None
         See :func:`remove_mains`.
 

@@ -2,12 +2,12 @@
 
 During a maximal grip the interference pattern (hundreds of µV, broadband) hides a hum of
 10–20 µV in a whole-session spectrum, and it inflates any noise estimate that looks at every
-sample; after the release the same hum is several times the noise floor (SPEC.md §6). So both
-the mains test (:func:`detect_mains`) and the noise SD behind spike thresholds
-(:func:`quiet_noise_sd`) look only at **quiet blocks**: blocks of 50 ms whose RMS is at most
-twice a robust low quantile of all block RMS values of the channel (:func:`quiet_blocks`).
-The quantile (10 %) stays in the rest between grips whether contractions take 5 % or 50 % of
-the recording.
+sample; after the release the same hum is several times the noise floor (docs: domain reference,
+signal processing). So both the mains test (:func:`detect_mains`) and the noise SD behind spike
+thresholds (:func:`quiet_noise_sd`) look only at **quiet blocks**: blocks of 50 ms whose RMS is at
+most twice a robust low quantile of all block RMS values of the channel (:func:`quiet_blocks`). The
+quantile (10 %) stays in the rest between grips whether contractions take 5 % or 50 % of the
+recording.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from .streaming import BLOCK
 #: enough to fit between the spikes of a slow train).
 QUIET_BLOCK_S = 0.05
 #: Quantile of the block RMS values that is taken as the quiet level (ours: 10 %: below
-#: the share of rest in any grip protocol, SPEC.md §1, and above the few blocks that a flat
-#: or clipped stretch may hold).
+#: the share of rest in any grip protocol, docs: domain reference, recording, and above the few
+#: blocks that a flat or clipped stretch may hold).
 QUIET_QUANTILE = 10.0
 #: A block is quiet when its RMS is at most this × the quiet level (ours: 2; noise-only
 #: blocks of 50 ms at ≥ 1 kHz scatter by ±20 % around their RMS).

@@ -3,7 +3,8 @@
 The array function :func:`detect_spikes` takes EMG of shape ``(n_channels, n_times)`` that is
 already band-passed (see :func:`myoemg.signal.clean_emg`) and returns one row per spike with a
 sub-sample time, the signed peak, the peak-to-peak amplitude and the duration of the potential.
-It is the first stage of the discharge detector (:mod:`myoemg.detect.discharges`, SPEC.md §5).
+It is the first stage of the discharge detector (:mod:`myoemg.detect.discharges`, docs: domain
+reference, discharges).
 """
 
 from __future__ import annotations
@@ -94,7 +95,8 @@ def detect_spikes(x, *, fs, threshold=4.5, noise_window_s=0.5, refractory_s=2.0e
         in background activity).
     refractory_s : float
         Two peaks closer than this are one spike (the larger one is kept). Ours: 2 ms, below
-        the shortest interval of a 300 Hz neuromyotonic discharge (3.3 ms, SPEC.md §5).
+        the shortest interval of a 300 Hz neuromyotonic discharge (3.3 ms, docs: domain reference,
+        discharges).
     polarity : {'both', 'positive', 'negative'}
         Which deflections to detect.
     envelope_s : float
@@ -126,7 +128,7 @@ def detect_spikes(x, *, fs, threshold=4.5, noise_window_s=0.5, refractory_s=2.0e
     ----------
     Quiroga RQ, Nadasdy Z, Ben-Shaul Y. Unsupervised spike detection and sorting with wavelets
     and superparamagnetic clustering. Neural Comput 2004;16:1661–1687.
-    SPEC.md §5 (potential durations), §6 (band-pass before detection).
+    docs: domain reference, discharges (potential durations), §6 (band-pass before detection).
     """
     fs = validate_fs(fs)
     check_option("polarity", polarity, ("both", "positive", "negative"))

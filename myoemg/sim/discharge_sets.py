@@ -3,15 +3,16 @@
 :func:`make_discharge_set` builds many short segments, each holding one simulated event of a
 known kind over band-limited Gaussian noise, at several sampling rates (including odd ones)
 and signal-to-noise ratios. Detectors are scored on it with
-:func:`myoemg.evaluation.score_detections` (SPEC.md §5: "validated on simulated ground truth").
+:func:`myoemg.evaluation.score_detections` (docs: domain reference, discharges: "validated on
+simulated ground truth").
 
 Which events appear on which electrode (ours): surface EMG gets myotonic discharges (fibre
 spikes broadened, 1–2 ms phases), single voluntary motor units, interference patterns fading
-after a slow let-go, mains hum and movement artefacts; needle EMG gets all of the SPEC.md §5
-table (myotonic with spike- or positive-wave-type potentials, voluntary, fibrillations and
-positive sharp waves, CRDs, neuromyotonic bursts) plus fading interference and mains hum.
-Fibrillations, CRDs and neuromyotonic bursts are needle findings, so they are not simulated
-on surface EMG.
+after a slow let-go, mains hum and movement artefacts; needle EMG gets all of the docs: domain
+reference, discharges table (myotonic with spike- or positive-wave-type potentials, voluntary,
+fibrillations and positive sharp waves, CRDs, neuromyotonic bursts) plus fading interference and
+mains hum. Fibrillations, CRDs and neuromyotonic bursts are needle findings, so they are not
+simulated on surface EMG.
 
 SNR is defined in the detector's band (20–450 Hz surface, 10 Hz–10 kHz needle):
 ``20·log10(largest peak-to-peak of the band-passed train / noise SD)``; the train is scaled to
@@ -44,7 +45,10 @@ def _noise(n_times, fs, electrode, rng):
 
 
 def _event(kind, electrode, amp, rng):
-    """Generator, duration and parameters of one event (physiological ranges, SPEC.md §5)."""
+    """Generator, duration and parameters of one event.
+
+    Physiological ranges: docs, domain reference, discharges.
+    """
     needle = electrode == "needle"
     pol = float(rng.choice([-1.0, 1.0]))
     if kind == "myotonic":
@@ -112,7 +116,8 @@ def make_discharge_set(*, n_per_cell=2, myotonic_weight=2, snr_db=(24.0, 30.0, 3
     snr_db : sequence of float
         Signal-to-noise ratios, dB (peak-to-peak amplitude / in-band noise SD).
     surface_fs, needle_fs : sequence of float
-        Sampling rates, Hz (surface ≥ 1 kHz, needle ≥ 20 kHz, SPEC.md §6).
+        Sampling rates, Hz (surface ≥ 1 kHz, needle ≥ 20 kHz, docs: domain reference, signal
+        processing).
     electrodes : sequence of {'surface', 'needle'}
         Which electrodes to simulate.
     seed : int

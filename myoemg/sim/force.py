@@ -26,7 +26,8 @@ the baseline offset and drift, then the ADC (clipping at ``adc_top_n``, quantisa
 ``adc_bits`` over ``[adc_bottom_n, adc_top_n]``).
 
 **Truth** is computed on the noise-free device output at 10 kHz with the definitions of
-:mod:`myoemg.metrics.relaxation` (SPEC.md §2 and its "Sagging grips" paragraph): release =
+:mod:`myoemg.metrics.relaxation` (docs: domain reference, relaxation and its "Sagging grips"
+paragraph): release =
 the generative let-go instant (the onset of the final fall); reference force = median of the
 force over the :data:`REFERENCE_WINDOW_S` before the release (not before the peak); reference =
 'release' when the force there is more than :data:`SAG_LIMIT_PCT` % below the peak, or when the
@@ -36,9 +37,9 @@ release to t5 (the release itself when the force there is already below the leve
 classic peak-based numbers (``*_peak_s``: levels of the peak, crossings from the peak) and the
 release-referenced ones (``*_release_s``) are given too. What the device does is part of the
 truth, what it adds is not: the compliant sensor's tail is in it (software cannot tell it from
-a slow relaxation, one reason a ULN is per device, SPEC.md §2, §4), and so is clipping (the
-force above the sensor's top is lost: the let-go seen is where the force leaves the top);
-tremor, noise and quantisation are not.
+a slow relaxation, one reason a ULN is per device, docs: domain reference, relaxation and grading),
+and so is clipping (the force above the sensor's top is lost: the let-go seen is where the force
+leaves the top); tremor, noise and quantisation are not.
 """
 
 from __future__ import annotations

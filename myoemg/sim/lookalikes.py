@@ -1,4 +1,6 @@
-"""Look-alikes of myotonic discharges with known truth (SPEC.md §5 table and artefacts).
+"""Look-alikes of myotonic discharges with known truth.
+
+Kinds and ranges: docs, domain reference, discharges table and artefacts.
 
 Discharge trains that are not myotonic — :func:`voluntary_train`, :func:`voluntary_tremor`,
 :func:`fibrillation_train` (fibrillations and positive sharp waves), :func:`crd_train`,
@@ -66,7 +68,9 @@ def _render(times, amp, *, fs, n_times, t0, width_s, polarity, shape, kind, chan
 def voluntary_train(*, fs, n_times, start_s, duration_s, rate_hz=10.0, rate_end_hz=None,
                     cv=0.15, amplitude_v=400e-6, width_s=8.0e-3, polarity=1.0, channel=None,
                     trial=None, t0=0.0, rng=None) -> tuple[np.ndarray, dict[str, Any]]:
-    """One voluntary motor unit: regular 5–20 Hz firing of large, long potentials (SPEC.md §5).
+    """One voluntary motor unit: regular 5–20 Hz firing of large, long potentials.
+
+    Ranges: docs, domain reference, discharges.
 
     Parameters
     ----------
@@ -77,7 +81,7 @@ def voluntary_train(*, fs, n_times, start_s, duration_s, rate_hz=10.0, rate_end_
     amplitude_v : float
         Peak-to-peak amplitude, V (constant, 5 % noise).
     width_s : float
-        Total duration of the triphasic potential, s (SPEC.md §5: 5–15 ms).
+        Total duration of the triphasic potential, s (docs: domain reference, discharges: 5–15 ms).
 
     %(grid)s
     polarity : float
@@ -104,7 +108,9 @@ def fibrillation_train(*, fs, n_times, start_s, duration_s, rate_hz=5.0, cv=0.02
                        amplitude_v=100e-6, width_s=None, wave="fibrillation", polarity=1.0,
                        channel=None, trial=None, t0=0.0,
                        rng=None) -> tuple[np.ndarray, dict[str, Any]]:
-    """Fibrillation potentials or positive sharp waves at a very regular 0.5–15 Hz (SPEC.md §5).
+    """Fibrillation potentials or positive sharp waves at a very regular 0.5–15 Hz.
+
+    Ranges: docs, domain reference, discharges.
 
     Parameters
     ----------
@@ -113,7 +119,7 @@ def fibrillation_train(*, fs, n_times, start_s, duration_s, rate_hz=5.0, cv=0.02
     cv : float
         Interval coefficient of variation (ours: 0.02, "very regular").
     amplitude_v : float
-        Peak-to-peak amplitude, V (SPEC.md §5: < 1 mV).
+        Peak-to-peak amplitude, V (docs: domain reference, discharges: < 1 mV).
     width_s : float | None
         Phase-to-phase width of a fibrillation spike (default 1 ms, total ≈ 3 ms) or total
         duration of a positive sharp wave (default 8 ms).
@@ -148,8 +154,9 @@ def crd_train(*, fs, n_times, start_s, duration_s, rate_hz=30.0, amplitude_v=400
               channel=None, trial=None, t0=0.0, rng=None) -> tuple[np.ndarray, dict[str, Any]]:
     """Complex repetitive discharge: identical polyphasic complexes at a constant rate.
 
-    Abrupt start and stop at full amplitude, constant rate, near-zero jitter (SPEC.md §5: 5–100
-    Hz, 100 µV–1 mV, "uniform rate and shape; abrupt onset, cessation").
+    Abrupt start and stop at full amplitude, constant rate, near-zero jitter (docs: domain
+    reference, discharges: 5–100 Hz, 100 µV–1 mV, "uniform rate and shape; abrupt onset,
+    cessation").
 
     Parameters
     ----------
@@ -202,8 +209,8 @@ def neuromyotonic_train(*, fs, n_times, start_s, duration_s, rate_hz=200.0, rate
                         rng=None) -> tuple[np.ndarray, dict[str, Any]]:
     """Neuromyotonic burst: brief motor-unit potentials at 150–300 Hz, amplitude waning.
 
-    SPEC.md §5 (unverified): 150–300 Hz, bursts of seconds, abrupt start and stop, waning
-    amplitude.
+    docs: domain reference, discharges (unverified): 150–300 Hz, bursts of seconds, abrupt start and
+    stop, waning amplitude.
 
     Parameters
     ----------
@@ -251,9 +258,9 @@ def fasciculation_train(*, fs, n_times, start_s, duration_s, rate_hz=1.0, amplit
                         rng=None):
     """Fasciculations: isolated potentials of one motor unit at irregular, low rates.
 
-    Spike times are a Poisson process of mean ``rate_hz`` (ours: 0.3–3 Hz; no SPEC.md rate)
-    with a dead time of 50 ms; potentials are triphasic motor-unit potentials of constant
-    shape and ±10 % amplitude.
+    Spike times are a Poisson process of mean ``rate_hz`` (ours: 0.3–3 Hz; the domain reference
+    gives no rate) with a dead time of 50 ms; potentials are triphasic motor-unit potentials of
+    constant shape and ±10 % amplitude.
 
     Parameters
     ----------
@@ -262,7 +269,8 @@ def fasciculation_train(*, fs, n_times, start_s, duration_s, rate_hz=1.0, amplit
     amplitude_v : float
         Peak-to-peak amplitude, V.
     width_s : float
-        Total duration of the potential, s (SPEC.md §5: motor-unit potentials 5–15 ms).
+        Total duration of the potential, s (docs: domain reference, discharges: motor-unit
+        potentials 5–15 ms).
     polarity : float
         +1 or -1.
     %(grid)s
@@ -291,8 +299,9 @@ def neuromyotonic_multiplets(*, fs, n_times, start_s, duration_s, burst_rate_hz=
     """Neuromyotonic multiplets: doublets to multiplets at 150–300 Hz, recurring irregularly.
 
     Groups of ``n_per_group`` potentials of one motor unit at ``burst_rate_hz`` within the
-    group (SPEC.md §5: 150–300 Hz, unverified), the groups starting at irregular intervals of
-    mean 1 / ``group_rate_hz`` (ours), amplitude waning a little within each group.
+    group (docs: domain reference, discharges: 150–300 Hz, unverified), the groups starting at
+    irregular intervals of mean 1 / ``group_rate_hz`` (ours), amplitude waning a little within each
+    group.
 
     Parameters
     ----------
@@ -337,7 +346,8 @@ def voluntary_tremor(*, fs, n_times, start_s, duration_s, tremor_hz=6.0, n_units
 
     Each of ``n_units`` units fires one or two potentials per tremor cycle (``tremor_hz``,
     ours: 4–12 Hz, physiological to essential tremor), locked to the cycle with 8 ms jitter;
-    amplitudes and durations are those of voluntary motor units (SPEC.md §5).
+    amplitudes and durations are those of voluntary motor units (docs: domain reference,
+    discharges).
 
     Parameters
     ----------

@@ -19,7 +19,8 @@ def fibre_potential(t, *, width_s=1.0e-3, polarity=1.0):
     """Biphasic single-fibre potential, peak-to-peak amplitude 1, centred at ``t = 0``.
 
     The first derivative of a Gaussian of standard deviation ``width_s / 2``: total duration about
-    ``3 * width_s`` (1 ms gives a 3 ms spike, SPEC.md §5: "biphasic spikes < 5 ms").
+    ``3 * width_s`` (1 ms gives a 3 ms spike, docs: domain reference, discharges: "biphasic spikes <
+    5 ms").
 
     Parameters
     ----------
@@ -90,7 +91,7 @@ def motor_unit_potential(t, *, width_s=8.0e-3, polarity=1.0):
     """Triphasic motor-unit potential of total duration about ``width_s``, peak-to-peak 1.
 
     The negative second derivative of a Gaussian (standard deviation ``width_s / 6``): a large
-    main phase flanked by two smaller opposite phases (SPEC.md §5: 5–15 ms).
+    main phase flanked by two smaller opposite phases (docs: domain reference, discharges: 5–15 ms).
     """
     sigma = width_s / 6
     u = np.asarray(t) / sigma

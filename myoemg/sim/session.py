@@ -9,12 +9,12 @@ relaxation. The relaxation after the release instant ``r`` is ``peak · g(t − 
   2005); τ_s is solved so that RT90-5 equals the requested value.
 
 The truth (onset, release, peak, RT90-5 / RT90-50 / RT50-5) is computed on the clean curve at
-20 kHz with levels above the baseline, exactly as SPEC.md §2 defines them. EMG: a band-limited
-interference pattern whose amplitude follows the voluntary drive (it stops ~50 ms after the
-release, or fades with the force for a slow voluntary let-go), discharge trains after release
-(myotonic by default, any kind of :data:`~myoemg.sim.trains.TRAIN_KINDS` on request), white
-noise and mains hum at 50 or 60 Hz with harmonics. Force: offset, linear drift, physiological
-tremor (8–12 Hz) during the hold, fatigue and sensor noise.
+20 kHz with levels above the baseline, exactly as docs: domain reference, relaxation defines them.
+EMG: a band-limited interference pattern whose amplitude follows the voluntary drive (it stops ~50
+ms after the release, or fades with the force for a slow voluntary let-go), discharge trains after
+release (myotonic by default, any kind of :data:`~myoemg.sim.trains.TRAIN_KINDS` on request), white
+noise and mains hum at 50 or 60 Hz with harmonics. Force: offset, linear drift, physiological tremor
+(8–12 Hz) during the hold, fatigue and sensor noise.
 """
 
 from __future__ import annotations
@@ -73,9 +73,9 @@ class Truth:
 def pattern_rts(pattern, n_trials, *, rng=None) -> np.ndarray:
     """RT90-5 per trial (s) for a named pattern.
 
-    healthy: 0.25 s ± 15 % (controls ~0.2–0.4 s, SPEC.md §2); warm-up: 2.5 s → 0.8 s with 70 %
-    of the change between grips 1 and 2 (DM1, Logigian 2005); paradoxical: 0.6 s rising by
-    0.3 s per grip; steady: 1.5 s ± 5 %.
+    healthy: 0.25 s ± 15 % (controls ~0.2–0.4 s, docs: domain reference, relaxation); warm-up: 2.5 s
+    → 0.8 s with 70 % of the change between grips 1 and 2 (DM1, Logigian 2005); paradoxical: 0.6 s
+    rising by 0.3 s per grip; steady: 1.5 s ± 5 %.
     """
     check_option("pattern", pattern, PATTERN_NAMES)
     rng = np.random.default_rng(rng)
@@ -138,7 +138,7 @@ def simulate_session(*, fs_emg, fs_force, n_trials=6, pattern="warm-up", rt90_5_
     fs_emg, fs_force : float
         EMG and force sampling rates in Hz (required; any values, e.g. 1234 and 123).
     n_trials : int
-        Number of grips (QMA uses six, SPEC.md §1).
+        Number of grips (QMA uses six, docs: domain reference, recording).
     pattern : {'healthy', 'warm-up', 'paradoxical', 'steady'}
         RT90-5 course over trials (:func:`pattern_rts`), unless ``rt90_5_s`` is given.
     rt90_5_s : array-like, shape (n_trials,) | None
@@ -301,7 +301,10 @@ def _train_params(kind, amplitude_v, needle, rng):
 
 
 def _truth_trials(clean_force, baseline, onsets, releases, rts, ramp_s):
-    """Truth per trial, measured on the clean curve at 20 kHz with SPEC.md §2 levels."""
+    """Truth per trial, measured on the clean curve at 20 kHz.
+
+    Levels as in the docs, domain reference, relaxation.
+    """
     rows = []
     for k, (on, rel) in enumerate(zip(onsets, releases, strict=True)):
         end = rel + 12 * rts[k] + 1.0

@@ -1,12 +1,12 @@
 """Myotonic discharges with known truth: one fibre, or several fibres firing at once.
 
 :func:`myotonic_train` simulates one fibre whose rate **and** amplitude wax and wane (the
-"dive-bomber", SPEC.md §5). :func:`myotonic_fibres` simulates what follows a myotonic release
-(SPEC.md §5 "several fibres at once"): 1–10 fibres near the electrode firing concurrently,
-each with its own potential (surface: biphasic, broadened by the tissue to 1.2–3 ms phases;
-needle: narrow biphasic spikes or positive waves, of either polarity), its own start (up to
-0.3 s before the release, under the end of the contraction), rate course (waxing then
-waning, or waning only, e.g. 40–150 Hz falling to 15–40 Hz) and amplitude course; their
+"dive-bomber", docs: domain reference, discharges). :func:`myotonic_fibres` simulates what follows a
+myotonic release (docs: domain reference, discharges "several fibres at once"): 1–10 fibres near the
+electrode firing concurrently, each with its own potential (surface: biphasic, broadened by the
+tissue to 1.2–3 ms phases; needle: narrow biphasic spikes or positive waves, of either polarity),
+its own start (up to 0.3 s before the release, under the end of the contraction), rate course
+(waxing then waning, or waning only, e.g. 40–150 Hz falling to 15–40 Hz) and amplitude course; their
 spikes interleave and overlap. Truth is kept per fibre, down to each spike time.
 
 The look-alikes live in :mod:`myoemg.sim.lookalikes` and :mod:`myoemg.sim.artefacts`
@@ -52,7 +52,9 @@ def myotonic_train(*, fs, n_times, start_s, duration_s, rate_start_hz=60.0, rate
                    rate_end_hz=30.0, amplitude_v=100e-6, amplitude_end_frac=0.3, peak_at=0.25,
                    width_s=1.0e-3, polarity=1.0, jitter=0.02, channel=None, trial=None, t0=0.0,
                    rng=None, wave="fibrillation") -> tuple[np.ndarray, dict[str, Any]]:
-    """Simulate a myotonic discharge: rate and amplitude wax then wane, SPEC.md §5.
+    """Simulate a myotonic discharge: rate and amplitude wax then wane.
+
+    Ranges: docs, domain reference, discharges.
 
     The rate rises smoothly from ``rate_start_hz`` to ``rate_peak_hz`` at ``peak_at`` of the
     duration, then falls to ``rate_end_hz``; the amplitude follows the same shape from
@@ -89,7 +91,7 @@ def myotonic_train(*, fs, n_times, start_s, duration_s, rate_start_hz=60.0, rate
         Random state.
     wave : {'fibrillation', 'psw'}
         Fibrillation-like biphasic spikes (< 5 ms) or positive-sharp-wave-like potentials
-        (5–20 ms), SPEC.md §5.
+        (5–20 ms), docs: domain reference, discharges.
 
     Returns
     -------
@@ -148,7 +150,9 @@ def myotonic_fibres(*, fs, n_times, release_s, n_fibres, electrode="surface", no
                     snr_range=(3.0, 30.0), start_range_s=(-0.3, 0.15),
                     duration_range_s=(0.8, 3.0), rate_peak_hz=(40.0, 150.0),
                     rate_end_hz=(15.0, 40.0), channel=None, trial=None, t0=0.0, rng=None):
-    """Several myotonic fibres discharging at once after one release (SPEC.md §5).
+    """Several myotonic fibres discharging at once after one release.
+
+    Ranges: docs, domain reference, discharges.
 
     Parameters
     ----------
@@ -214,8 +218,9 @@ def myotonic_fibres(*, fs, n_times, release_s, n_fibres, electrode="surface", no
     return x, fibres, spikes
 
 
-#: Discharge-train generators by kind (SPEC.md §5); each takes ``fs, n_times, start_s,
-#: duration_s, channel, trial, t0, rng`` as keywords plus its own parameters with defaults.
+#: Discharge-train generators by kind (docs: domain reference, discharges); each takes ``fs,
+#: n_times, start_s, duration_s, channel, trial, t0, rng`` as keywords plus its own parameters with
+#: defaults.
 TRAIN_KINDS = {
     "myotonic": myotonic_train,
     "voluntary": voluntary_train,

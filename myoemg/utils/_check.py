@@ -15,9 +15,9 @@ from ._errors import ChannelError, SignalQualityError, UnsupportedFormatError
 #: Plausible sampling rates of any channel, in Hz (ours). Below 1 mHz (one sample in 17
 #: minutes) a "signal" is no signal: the slowest real channels seen are 1/30 Hz sleep-stage
 #: channels of EDF files. Above 1 MHz: 20 times the fastest needle-EMG rates (10–50 kHz,
-#: SPEC.md §1) and beyond any biopotential or force amplifier; such a rate comes from a damaged
-#: header, and filter design breaks down at either extreme (1e-300 and 1e300 Hz give
-#: singular filters).
+#: docs: domain reference, recording) and beyond any biopotential or force amplifier; such a rate
+#: comes from a damaged header, and filter design breaks down at either extreme (1e-300 and 1e300 Hz
+#: give singular filters).
 FS_RANGE_HZ = (1e-3, 1e6)
 
 

@@ -1,6 +1,6 @@
 """Physical units: recognise how files write them and convert to SI (volts, newtons).
 
-1 kgf = 9.80665 N and 1 lbf = 4.4482216152605 N exactly (SPEC.md §1).
+1 kgf = 9.80665 N and 1 lbf = 4.4482216152605 N exactly (docs: domain reference, recording).
 """
 
 from __future__ import annotations

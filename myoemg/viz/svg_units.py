@@ -2,8 +2,8 @@
 
 A discharge view shows what a neurophysiologist checks before calling a train myotonic: the
 filtered EMG of the train with the unit's potentials marked, its instantaneous firing rate and
-amplitude against time (the waxing and waning "dive-bomber" course, SPEC.md §5) and the unit's
-mean potential with its spread.
+amplitude against time (the waxing and waning "dive-bomber" course, docs: domain reference,
+discharges) and the unit's mean potential with its spread.
 """
 
 from __future__ import annotations

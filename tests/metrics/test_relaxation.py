@@ -28,7 +28,8 @@ def _grip(fs, *, tau, rest=2.0, hold=3.0, after=None, peak=250.0, offset=0.0, dr
 @pytest.mark.parametrize("tau", [0.1384, 0.8649])
 @pytest.mark.parametrize("fs", [FS_FORCE_FAST, 997.0])
 def test_single_exponential_gives_tau_ln18(tau, fs):
-    # SPEC.md §2: f = exp(-t/tau) has RT90-5 = tau*ln 18 (0.400 s and 2.500 s for these taus).
+    # docs: domain reference, relaxation: f = exp(-t/tau) has RT90-5 = tau*ln 18 (0.400 s and 2.500
+    # s for these taus).
     force, _ = _grip(fs, tau=tau)
     trials = find_trials(force, fs=fs, lowpass_hz=fs / 4)
     rt = relaxation_times(force, trials, fs=fs, lowpass_hz=fs / 4)

@@ -77,8 +77,9 @@ def test_sagging_grips_release_and_rt_match_the_truth(sagging):
 
 def test_auto_reference_follows_the_sag_rule(sagging):
     _, auto, truth = sagging
-    # The measured peak rides on the tremor (SPEC.md §2: the peak of the 10-20 Hz force), the
-    # truth's does not: near the limit, within the tremor's amplitude, either choice is fair.
+    # The measured peak rides on the tremor (docs: domain reference, relaxation: the peak of the
+    # 10-20 Hz force), the truth's does not: near the limit, within the tremor's amplitude, either
+    # choice is fair.
     margin = 1.5 + np.where(auto.tremor, 100 * 0.03, 0.0)
     clear = (truth.sag_pct - SAG_LIMIT_PCT).abs().to_numpy() > margin
     assert (auto.reference[clear] == truth.reference[clear]).all()

@@ -10,7 +10,8 @@ from myoemg.metrics.warmup import trials_to_plateau
 
 from .._sessions import run_many
 
-DM1 = [2.5, 1.31, 0.96, 0.85, 0.82, 0.80]  # Logigian 2005-like course (SPEC.md §2)
+# a Logigian 2005-like course (docs: domain reference, relaxation)
+DM1 = [2.5, 1.31, 0.96, 0.85, 0.82, 0.80]
 
 
 def test_numbers_of_a_dm1_course():

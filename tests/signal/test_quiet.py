@@ -1,4 +1,7 @@
-"""Hum and noise judged on the quiet stretches (SPEC.md §6), whatever the share of contraction."""
+"""Hum and noise judged on the quiet stretches, whatever the share of contraction.
+
+Definitions: docs, domain reference, signal processing.
+"""
 
 import warnings
 
