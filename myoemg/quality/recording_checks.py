@@ -176,7 +176,7 @@ class RecordingChecks:
         Parameters
         ----------
         snr_db : dict of str -> float | None
-            Activity-to-rest ratio, dB, of EMG channels of :attr:`needs_snr`, e.g. from the
+            Activity-to-rest ratio, dB, of EMG channels of ``needs_snr``, e.g. from the
             analysis's cleaned EMG (:func:`myoemg.quality.emg_snr_db`); the others are
             computed here (:func:`emg_snr`).
         final : bool
