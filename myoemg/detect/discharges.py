@@ -261,6 +261,7 @@ def _tables(units, win_rows, fs, rules, n_ch):
         if u.get("also_on"):
             reason += f"; also seen on {', '.join(sorted(u['also_on']))} (cross-talk)"
         f.pop("burst_fraction")
+        f.pop("sample_ms")
         rows.append({"channel": u["channel"], **f, "kind": kind, "score": score, "unit": uid,
                      "rule": rule, "reason": reason})
         spikes.append(pd.DataFrame({"channel": u["channel"], "unit": uid, "time_s": u["times"],

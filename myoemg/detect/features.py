@@ -167,7 +167,8 @@ def train_features(times, amplitudes, snr, snippets, wide, *, fs, rules):
     Returns
     -------
     features : dict
-        The numeric columns of :data:`myoemg.detect.DISCHARGE_COLUMNS` plus ``burst_fraction``.
+        The numeric columns of :data:`myoemg.detect.DISCHARGE_COLUMNS` plus ``burst_fraction`` and
+        ``sample_ms`` (the sample interval, the resolution of the durations).
     """
     t = np.asarray(times, float)
     amp = np.asarray(amplitudes, float)
@@ -206,4 +207,5 @@ def train_features(times, amplitudes, snr, snippets, wide, *, fs, rules):
         "mains_locking": mains_locking(t), "mains_fraction": mains_fraction(wide, fs),
         "n_missed": n_missed,
         "burst_fraction": float(np.mean((raw_rate >= lo) & (raw_rate <= hi))) if one else 0.0,
+        "sample_ms": 1e3 / fs,
     }

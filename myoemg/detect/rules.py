@@ -77,7 +77,10 @@ class DischargeRules:
         potentials (SPEC.md §5: fibre spikes < 5 ms, positive waves 5–20 ms, motor-unit
         potentials 5–15 ms); one fibre's amplitudes change smoothly, while a train pieced
         together from the units of a fading interference jumps between their sizes, so such
-        trains are one generator only with amplitude CV2 ≤ 0.2 (ours).
+        trains are one generator only with amplitude CV2 ≤ 0.2 (ours). The duration is
+        counted in whole samples, so "this long" means at least one sample interval more
+        than ``long_potential_ms`` (a 1 kHz recording cannot tell 8 from 9 ms; at 1–1.25 kHz
+        broadened surface fibre potentials measure 7–8 ms, ours, from the simulator).
     min_similarity : float
         Least median correlation of the potentials with the median waveform (ours: 0.7;
         "single muscle-fibre potentials", SPEC.md §5).
@@ -195,8 +198,8 @@ def _criteria(f, r):
             _above(f["n_spikes"], r.myotonic_min_spikes - 0.5, 0.1))
     similar = (f"similar potentials (r {f['waveform_similarity']:.2f} ≥ {r.min_similarity})",
                _above(f["waveform_similarity"], r.min_similarity, m))
-    amp_limit = (r.long_potential_max_amplitude_cv2
-                 if f["spike_duration_ms"] >= r.long_potential_ms else r.myotonic_max_amplitude_cv2)
+    long = f["spike_duration_ms"] >= r.long_potential_ms + f.get("sample_ms", 0.0)
+    amp_limit = r.long_potential_max_amplitude_cv2 if long else r.myotonic_max_amplitude_cv2
     regular = (f"one generator (ISI CV2 {f['isi_cv2']:.2f} ≤ {r.myotonic_max_isi_cv2}, "
                f"amplitude CV2 {f['amplitude_cv2']:.2f} ≤ {amp_limit})",
                min(_below(f["isi_cv2"], r.myotonic_max_isi_cv2, m),
