@@ -6,8 +6,9 @@ full-length copies): the noise SD comes from the channel's quiet blocks
 has ended (:func:`myoemg.detect.grouping.interference_end`), the spikes are sorted into units
 (:func:`myoemg.detect.sorting.sort_window`), each unit's spikes form trains by interval
 continuity, and each **unit train** is named by the rules of
-:class:`~myoemg.detect.rules.DischargeRules` (SPEC.md §5). A unit seen on two channels at the
-same instants (cross-talk) is reported once, on the channel where it is larger.
+:class:`~myoemg.detect.rules.DischargeRules` (docs: domain reference, discharges). A unit seen
+on two channels at the same instants (cross-talk) is reported once, on the channel where it is
+larger.
 :func:`detect_discharges` returns the trains table; ``return_details=True`` gives the whole
 :class:`Decomposition` (trains, sorted spikes, unit templates, search windows).
 """
@@ -50,7 +51,7 @@ TEMPLATE_COLUMNS = ["channel", "unit", "time_ms", "mean_uv", "sd_uv"]
 #: Columns of the search-windows table.
 WINDOW_COLUMNS = ["channel", "window", "start_s", "search_start_s", "end_s", "noise_uv"]
 
-#: Pass bands by electrode, Hz (SPEC.md §6).
+#: Pass bands by electrode, Hz (docs: domain reference, signal processing).
 BANDS_HZ = EMG_BANDS_HZ
 #: Snippet half-length by electrode, s (ours: surface fibre potentials broadened by the tissue
 #: last up to ~8 ms; needle fibre potentials 1–3 ms, the sharp phase of a positive wave < 2 ms).
@@ -107,8 +108,11 @@ def _empty(columns):
 
 @verbose
 def detect_discharges(emg, *, fs, ch_names=None, search_s=None, electrode="surface",
-                      prefiltered=False, rules=None, return_details=False, verbose=None):
-    """Find discharge trains in EMG, one per unit, and name each one (SPEC.md §5).
+                      prefiltered=False, rules=None, return_details=False,
+                      verbose=None) -> pd.DataFrame | Decomposition:
+    """Find discharge trains in EMG, one per unit, and name each one.
+
+    Kinds and rules: docs, domain reference, discharges.
 
     Parameters
     ----------
@@ -124,7 +128,7 @@ def detect_discharges(emg, *, fs, ch_names=None, search_s=None, electrode="surfa
         to the next grip); ``None`` searches the whole signal. Trains never span two windows;
         the noise SD always comes from the whole channel's quiet blocks.
     electrode : {'surface', 'needle'}
-        Sets the band (SPEC.md §6) and the snippet length.
+        Sets the band (docs: domain reference, signal processing) and the snippet length.
     prefiltered : bool
         True when ``emg`` is already the output of :func:`myoemg.signal.clean_emg`.
     rules : DischargeRules | None
@@ -165,7 +169,7 @@ def detect_discharges(emg, *, fs, ch_names=None, search_s=None, electrode="surfa
 
 
 def decompose(emg, *, fs, ch_names=None, search_s=None, electrode="surface", prefiltered=False,
-              rules=None):
+              rules=None) -> Decomposition:
     """Decompose EMG into units and unit trains; see :func:`detect_discharges`.
 
     Returns

@@ -80,8 +80,9 @@ def mains_locking(t, n_bins=20, k=4):
 def mains_fraction(wide, fs, n_harmonics=4):
     """Share of a median waveform's energy (± one mains cycle) at 50 or 60 Hz harmonics.
 
-    Hum is a sum of mains harmonics (SPEC.md §6); a brief potential spreads its energy over
-    the band (ours). ``wide`` is the unit's median waveform, centred, shape (2·half + 1,).
+    Hum is a sum of mains harmonics (docs: domain reference, signal processing); a brief potential
+    spreads its energy over the band (ours). ``wide`` is the unit's median waveform, centred, shape
+    (2·half + 1,).
     """
     centre = wide.size // 2
     best = 0.0

@@ -1,6 +1,8 @@
-"""The stated rules that name a unit train's kind (SPEC.md §5), as one frozen dataclass.
+"""The stated rules that name a unit train's kind, as one frozen dataclass.
 
-:class:`DischargeRules` holds every threshold of the detector, each citing SPEC.md or marked
+Kinds and their published criteria: docs, domain reference, discharges.
+
+:class:`DischargeRules` holds every threshold of the detector, each citing its source or marked
 "ours" with the reason; it is passed whole (``detect_discharges(..., rules=DischargeRules(
 min_rate_modulation=0.3))``). :func:`classify_train` applies the kind rules to the features of
 one unit's train (:func:`myoemg.detect.features.train_features`) and says which rule decided
@@ -13,7 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: Kinds a train can be given (SPEC.md §5 plus 'fasciculation', 'artefact' and 'other').
+#: Kinds a train can be given (docs: domain reference, discharges plus 'fasciculation', 'artefact'
+#: and 'other').
 KINDS = ("myotonic", "voluntary", "fibrillation", "crd", "neuromyotonic", "fasciculation",
          "artefact", "other")
 
@@ -33,7 +36,7 @@ class DischargeRules:
         the lower quartile near the noise).
     max_units : int
         Most units the Gaussian mixture may use in one search window (ours: 12, above the
-        "few" concurrent fibres of SPEC.md §5).
+        "few" concurrent fibres of docs: domain reference, discharges).
     min_corr : float
         Least correlation of a spike with its unit's template to belong to it (ours: 0.6).
     peel_min_corr : float
@@ -50,7 +53,7 @@ class DischargeRules:
         two clusters that each skip every other spike).
     refractory_s : float
         Shortest interval within one unit, s (ours: 2.5 ms, below the 3.3 ms of 300 Hz,
-        SPEC.md §5); two detections closer than this are one potential.
+        docs: domain reference, discharges); two detections closer than this are one potential.
 
     Trains
     ------
@@ -60,53 +63,58 @@ class DischargeRules:
         A unit's train is cut at a longer silence, s (ours: 5 s; fasciculations recur at
         intervals of seconds).
 
-    Kinds (SPEC.md §5 table; numbers marked ours where the table gives none)
+    Kinds (docs: domain reference, discharges table; numbers marked ours where the table gives none)
     ------------------------------------------------------------------------
     myotonic_rate_hz : (float, float)
-        Median rate of a myotonic train, Hz (SPEC.md §5: 20–80 Hz AANEM, wider elsewhere;
-        product range 20–150 Hz).
+        Median rate of a myotonic train, Hz (docs: domain reference, discharges: 20–80 Hz AANEM,
+        wider elsewhere; product range 20–150 Hz).
     myotonic_min_spikes : int
         Fewest spikes of a myotonic call (ours: 10; waxing and waning must be measurable).
     min_rate_modulation, min_amplitude_modulation : float
-        Least ``1 - min/max`` of the smooth rate and amplitude trends (SPEC.md §5: both wax and
-        wane; 0.2 ours).
+        Least ``1 - min/max`` of the smooth rate and amplitude trends (docs: domain reference,
+        discharges: both wax and wane; 0.2 ours).
     myotonic_max_isi_cv2, myotonic_max_amplitude_cv2 : float
         Most local irregularity of intervals and amplitudes of one generator (ours: 0.2, 0.3).
     long_potential_ms, long_potential_max_amplitude_cv2 : float
         Potentials this long (ours: 8 ms) are positive waves of one fibre or motor-unit
-        potentials (SPEC.md §5: fibre spikes < 5 ms, positive waves 5–20 ms, motor-unit
-        potentials 5–15 ms); one fibre's amplitudes change smoothly, while a train pieced
-        together from the units of a fading interference jumps between their sizes, so such
-        trains are one generator only with amplitude CV2 ≤ 0.2 (ours). The duration is
-        counted in whole samples, so "this long" means at least one sample interval more
-        than ``long_potential_ms`` (a 1 kHz recording cannot tell 8 from 9 ms; at 1–1.25 kHz
-        broadened surface fibre potentials measure 7–8 ms, ours, from the simulator).
+        potentials (docs: domain reference, discharges: fibre spikes < 5 ms, positive waves 5–20 ms,
+        motor-unit potentials 5–15 ms); one fibre's amplitudes change smoothly, while a train pieced
+        together from the units of a fading interference jumps between their sizes, so such trains
+        are one generator only with amplitude CV2 ≤ 0.2 (ours). The duration is counted in whole
+        samples, so "this long" means at least one sample interval more than ``long_potential_ms``
+        (a 1 kHz recording cannot tell 8 from 9 ms; at 1–1.25 kHz broadened surface fibre potentials
+        measure 7–8 ms, ours, from the simulator).
     min_similarity : float
         Least median correlation of the potentials with the median waveform (ours: 0.7;
-        "single muscle-fibre potentials", SPEC.md §5).
+        "single muscle-fibre potentials", docs: domain reference, discharges).
     max_potential_ms : float
-        Longest potential of any discharge (SPEC.md §5: positive waves up to 20 ms).
+        Longest potential of any discharge (docs: domain reference, discharges: positive waves up to
+        20 ms).
     voluntary_rate_hz : (float, float)
-        Rate of a voluntary unit, Hz (SPEC.md §5: ~5–20 Hz; widened to 4–30 Hz, ours).
+        Rate of a voluntary unit, Hz (docs: domain reference, discharges: ~5–20 Hz; widened to 4–30
+        Hz, ours).
     voluntary_max_isi_cv2 : float
-        Most local irregularity of a voluntary unit (SPEC.md §5 "fairly regular"; ours 0.45).
+        Most local irregularity of a voluntary unit (docs: domain reference, discharges "fairly
+        regular"; ours 0.45).
     voluntary_min_potential_ms : float
         A train at voluntary rates of potentials at least this long is voluntary however
         irregular (units grouped by a tremor, derecruiting units of a slow let-go): motor-unit
-        potentials last 5–15 ms (SPEC.md §5).
+        potentials last 5–15 ms (docs: domain reference, discharges).
     fibrillation_rate_hz : (float, float)
-        Rate of fibrillations / positive sharp waves, Hz (SPEC.md §5: 0.5–15 Hz).
+        Rate of fibrillations / positive sharp waves, Hz (docs: domain reference, discharges: 0.5–15
+        Hz).
     fibrillation_max_isi_cv2 : float
-        Most irregularity of fibrillations (SPEC.md §5 "regular"; ours 0.08).
+        Most irregularity of fibrillations (docs: domain reference, discharges "regular"; ours
+        0.08).
     fibrillation_max_phases : int
         Most phases of their median potential (ours: 3; a polyphasic complex is a CRD).
     crd_rate_hz : (float, float)
-        Rate of a CRD, Hz (SPEC.md §5: 5–100 Hz, one source 5–150 Hz).
+        Rate of a CRD, Hz (docs: domain reference, discharges: 5–100 Hz, one source 5–150 Hz).
     crd_max_isi_cv2, crd_max_modulation, crd_min_similarity, crd_min_edge_frac : float
-        "Uniform rate and shape; abrupt onset, cessation" (SPEC.md §5; ours 0.05, 0.15, 0.9,
-        0.5).
+        "Uniform rate and shape; abrupt onset, cessation" (docs: domain reference, discharges; ours
+        0.05, 0.15, 0.9, 0.5).
     neuromyotonic_rate_hz : (float, float)
-        Rate within a neuromyotonic burst, Hz (SPEC.md §5: 150–300 Hz).
+        Rate within a neuromyotonic burst, Hz (docs: domain reference, discharges: 150–300 Hz).
     min_burst_fraction : float
         Least share of intervals at neuromyotonic rates for a train of multiplets (doublets,
         triplets...) to be neuromyotonic (ours: 0.4).
@@ -115,12 +123,14 @@ class DischargeRules:
         waning myotonic train stays below 0.6).
     fasciculation_max_rate_hz : float
         Highest median rate of fasciculations: isolated motor-unit potentials at irregular,
-        low rates (not in the SPEC.md §5 table; ours: 4 Hz, below voluntary firing).
+        low rates (not in the docs: domain reference, discharges table; ours: 4 Hz, below voluntary
+        firing).
     fasciculation_min_isi_cv : float
         Least interval CV of fasciculations (ours: 0.3; fibrillations are regular).
     min_mains_locking, strict_mains_locking, min_mains_fraction : float
-        Mains residue (SPEC.md §6): locking of spike times to the 50/60 Hz cycle and the share
-        of mains harmonics in the median waveform (ours: 0.7, 0.9, 0.7).
+        Mains residue (docs: domain reference, signal processing): locking of spike times to the
+        50/60 Hz cycle and the share of mains harmonics in the median waveform (ours: 0.7, 0.9,
+        0.7).
     hum_mains_fraction : float
         A median waveform over ± one mains cycle explained this well by 50/60 Hz harmonics is
         hum whatever the spike timing (ours: 0.95; hum switched on by a moving cable is sorted
@@ -269,7 +279,7 @@ RULE_ORDER = ("artefact", "neuromyotonic", "myotonic", "fibrillation", "crd", "v
               "fasciculation")
 
 
-def classify_train(f, rules=None):
+def classify_train(f, rules=None) -> tuple[str, float, str, str]:
     """Name the kind of one unit train from its features.
 
     Parameters

@@ -9,10 +9,10 @@ of Kilosort, Pachitariu et al. 2016/2024, and SpikeInterface):
    scaled to unit peak (shape, width and polarity) and the log peak-to-peak amplitude.
 3. **Clusters**: a Gaussian mixture (scikit-learn ``GaussianMixture``, full covariances) with
    the number of components chosen by the Bayesian information criterion. Chosen over
-   HDBSCAN because a unit whose amplitude wanes by 3–5× (SPEC.md §5) forms an elongated,
-   not a dense, cloud: HDBSCAN labels its sparse low-amplitude end as noise, whereas the
-   mixture keeps every spike and over-splitting is undone in step 4; BIC also gives an
-   explicit model-size criterion, and fitting a few hundred 4-D points costs milliseconds.
+   HDBSCAN because a unit whose amplitude wanes by 3–5× (docs: domain reference, discharges) forms
+   an elongated, not a dense, cloud: HDBSCAN labels its sparse low-amplitude end as noise, whereas
+   the mixture keeps every spike and over-splitting is undone in step 4; BIC also gives an explicit
+   model-size criterion, and fitting a few hundred 4-D points costs milliseconds.
 4. **Merge** pairs of clusters whose templates match at the best shift (a biphasic potential
    detected on either phase, or one unit split into amplitude bands) when the merged train is
    no less regular than the less regular part (interval continuity: two fibres of the same

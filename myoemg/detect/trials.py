@@ -4,15 +4,17 @@ A trial is a contraction whose low-passed force rises above ``threshold_frac`` o
 strongest grip (above the resting level) for at least ``min_hold_s`` seconds. Around it:
 
 - **baseline**: median force of a quiet window that ends ``baseline_gap_s`` before onset
-  (SPEC.md §2: "resting force before the trial"); all levels are above this baseline, so a
-  dynamometer offset of a few newtons does not change them;
+  (docs: domain reference, relaxation: "resting force before the trial"); all levels are above this
+  baseline, so a dynamometer offset of a few newtons does not change them;
 - **onset**: the last upward crossing of baseline + 5 % of (peak − baseline) before the peak
   (the same 5 % level as the relaxation end point);
-- **peak**: maximum of the low-passed force during the contraction (SPEC.md §2);
+- **peak**: maximum of the low-passed force during the contraction (docs: domain reference,
+  relaxation);
 - **window end**: where the next trial's rise begins (or the end of the recording): the
   relaxation of this trial is looked for before it.
 
-The thresholds are ours (SPEC.md §2 defines only the levels); each is a keyword argument.
+The thresholds are ours (docs: domain reference, relaxation defines only the levels); each is a
+keyword argument.
 
 Force columns carry their unit (``baseline_n``, ``peak_force_n`` for newtons; ``baseline_au``,
 ``peak_force_au`` for a force in arbitrary units): a value that is not in newtons is never
@@ -74,11 +76,13 @@ def find_trials(force, *, fs, threshold_frac=0.3, min_hold_s=1.0, merge_gap_s=0.
         A grip must exceed this fraction of the session's strongest grip, above the resting
         level (ours: 0.3, so a submaximal grip of a third of the best still counts).
     min_hold_s : float
-        Minimum time above the threshold, in seconds (ours; QMA grips last ~3 s, SPEC.md §1).
+        Minimum time above the threshold, in seconds (ours; QMA grips last ~3 s, docs: domain
+        reference, recording).
     merge_gap_s : float
         Dips below the threshold shorter than this (tremor, regrip) do not split a grip, in s.
     lowpass_hz : float
-        Zero-phase low-pass before everything else, in Hz (SPEC.md §2, §6: ~10–20 Hz).
+        Zero-phase low-pass before everything else, in Hz (docs: domain reference, relaxation and
+        signal processing: ~10–20 Hz).
     baseline_window_s, baseline_gap_s : float
         Length of the baseline window and its distance before onset, in seconds (ours).
     onset_level_pct : float

@@ -1,4 +1,7 @@
-"""Scored tests of the discharge detector on simulated ground truth (SPEC.md §5)."""
+"""Scored tests of the discharge detector on simulated ground truth.
+
+Kinds and rules: docs, domain reference, discharges.
+"""
 
 import numpy as np
 import pandas as pd
