@@ -10,13 +10,12 @@ live apart in ``identifiers`` and are empty unless a reader was asked to keep th
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
+from .channels import MAX_TRIM_SAMPLES, SI_UNIT, Channel, ChannelGroup, group_channels
 from .roles import KINDS, override_kinds
 from .utils import (
     ChannelError,
@@ -25,82 +24,14 @@ from .utils import (
     convert_to_si,
     logger,
     missing_channel,
-    validate_fs,
 )
 
 if TYPE_CHECKING:  # for annotations only: mne loads when to_mne runs
     import mne
 
-SI_UNIT = {"emg": "V", "force": "N"}
-#: Channels of one rate whose lengths differ by at most this many samples are trimmed to the
-#: shortest and analysed together (ours: a rounding of the last sample by the writer).
-MAX_TRIM_SAMPLES = 2
 METADATA_KEYS = ("subject", "session", "muscle", "side", "electrode", "device", "temperature_c",
                  "medication")
 EVENT_COLUMNS = ["onset_s", "duration_s", "description"]
-
-
-@dataclass
-class Channel:
-    """One signal of a recording.
-
-    Parameters
-    ----------
-    name : str
-        Label, unique within the recording.
-    kind : {'emg', 'force', 'other'}
-        Role in the analysis.
-    data : ndarray, shape (n_times,)
-        Samples, in volts for EMG and newtons for force (``unit`` says which).
-    fs : float
-        Sampling rate of this channel, in Hz.
-    unit : str
-        Unit of ``data``: 'V' for EMG, 'N' for force, 'a.u.' for uncalibrated signals.
-    start_s : float
-        Time of the first sample, in seconds from the start of the recording.
-    source_unit : str
-        The unit as the file wrote it, before conversion.
-    """
-
-    name: str
-    kind: str
-    data: np.ndarray
-    fs: float
-    unit: str
-    start_s: float = 0.0
-    source_unit: str = ""
-
-    def __post_init__(self):
-        check_option("kind", self.kind, KINDS)
-        self.fs = validate_fs(self.fs, f"fs of channel {self.name!r}")
-        self.data = np.asarray(self.data, dtype=float)
-        if self.data.ndim != 1:
-            raise ValueError(f"channel {self.name!r}: data must be 1-D, got shape "
-                             f"{self.data.shape}.")
-
-    @property
-    def n_times(self) -> int:
-        """Number of samples."""
-        return self.data.shape[-1]
-
-    @property
-    def duration_s(self) -> float:
-        """Duration in seconds (n_times / fs)."""
-        return self.n_times / self.fs
-
-    @property
-    def times(self) -> np.ndarray:
-        """Sample times in seconds from the start of the recording, shape (n_times,)."""
-        return self.start_s + np.arange(self.n_times) / self.fs
-
-    @property
-    def calibrated(self) -> bool:
-        """True when the data are in the SI unit of the channel's kind (V or N)."""
-        return self.unit == SI_UNIT.get(self.kind, self.unit)
-
-    def __repr__(self):
-        return (f"<Channel {self.name!r} {self.kind} {self.fs:g} Hz, {self.n_times} samples "
-                f"({self.duration_s:.3f} s), {self.unit}>")
 
 
 class Recording:
@@ -228,14 +159,7 @@ class Recording:
         groups : list of ChannelGroup
             Empty when there is no channel of that kind.
         """
-        groups: list[list[Channel]] = []
-        for ch in self.pick(kind):
-            home = next((g for g in groups if _fits(g[0], ch)), None)
-            if home is None:
-                groups.append([ch])
-            else:
-                home.append(ch)
-        return [_stack(g, kind, self.source_name) for g in groups]
+        return group_channels(self.pick(kind), kind, self.source_name)
 
     def get_data(self, kind="emg") -> tuple:
         """Stack the channels of one kind that share a rate, a start and a length.
@@ -401,66 +325,6 @@ class Recording:
     def __repr__(self):
         parts = ", ".join(f"{ch.name!r} {ch.kind} {ch.fs:g} Hz" for ch in self.channels)
         return f"<Recording {self.duration_s:.2f} s: {parts}>"
-
-
-@dataclass(frozen=True)
-class ChannelGroup:
-    """Channels of one kind stacked at one rate (:meth:`Recording.channel_groups`).
-
-    Attributes
-    ----------
-    rows : tuple of ndarray, shape (n_times,) each
-        The channels' samples in SI units, trimmed to one length (views, not copies).
-    fs : float
-        Sampling rate, Hz.
-    names : tuple of str
-        Channel names, one per row.
-    start_s : float
-        Time of the first sample (that of the first channel), s from the recording start.
-    notes : tuple of str
-        Starts taken as aligned and lengths trimmed, in words.
-    """
-
-    rows: tuple
-    fs: float
-    names: tuple
-    start_s: float
-    notes: tuple = ()
-
-    @property
-    def data(self) -> np.ndarray:
-        """The rows stacked, shape (n_channels, n_times) (a new array on every access)."""
-        return np.vstack(self.rows)
-
-    @property
-    def n_times(self) -> int:
-        """Samples per channel."""
-        return self.rows[0].shape[-1]
-
-
-def _fits(first, ch):
-    """Whether ``ch`` joins the group that ``first`` opened (see channel_groups)."""
-    return (abs(ch.fs - first.fs) <= 1e-6 * first.fs
-            and abs(ch.start_s - first.start_s) < 1.0 / first.fs
-            and abs(ch.n_times - first.n_times) <= MAX_TRIM_SAMPLES)
-
-
-def _stack(chans, kind, source):
-    """One ChannelGroup from channels that fit together, saying what was reconciled."""
-    first, notes = chans[0], []
-    n = min(c.n_times for c in chans)
-    for c in chans[1:]:
-        gap = c.start_s - first.start_s
-        if gap != 0:
-            notes.append(f"{kind} channels {first.name!r} and {c.name!r} of {source} start "
-                         f"{abs(gap) * 1e6:.3g} µs apart ({abs(gap) * first.fs:.2f} sample at "
-                         f"{first.fs:g} Hz): analysed as aligned")
-    if any(c.n_times != n for c in chans):
-        longer = [f"{c.name!r} ({c.n_times})" for c in chans if c.n_times != n]
-        notes.append(f"{kind} channels {', '.join(longer)} of {source} are longer than the "
-                     f"shortest by at most {MAX_TRIM_SAMPLES} samples: trimmed to {n} samples")
-    return ChannelGroup(tuple(c.data[:n] for c in chans), first.fs,
-                        tuple(c.name for c in chans), first.start_s, tuple(notes))
 
 
 def as_utc(when) -> datetime | None:

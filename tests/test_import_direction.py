@@ -21,7 +21,8 @@ PKG = Path(myoemg.__file__).parent
 ALLOWED = {
     "utils": set(),
     "roles": {"utils"},
-    "recording": {"utils", "roles"},
+    "channels": {"utils", "roles"},
+    "recording": {"utils", "roles", "channels"},
     "signal": {"utils"},
     "evaluation": {"utils"},
     "detect": {"utils", "recording", "signal"},
