@@ -50,18 +50,24 @@ def main(argv=None):
     """
     with Interrupts(process=argv is None) as interrupts:
         try:
-            code = _main(argv)
+            code = _main(argv, interrupts)
             sys.stdout.flush()  # a closed pipe shows here, not at exit as "Exception ignored"
         except KeyboardInterrupt:
             return interrupts.report()
         except BrokenPipeError:
             return _stdout_gone()
+        except Exception:
+            # Ctrl-C inside a C extension's import comes back as another error (NumPy turns it
+            # into an ImportError): still an interrupt, said in one line.
+            if interrupts.interrupted:
+                return interrupts.report()
+            raise
         if interrupts.interrupted and code != INTERRUPTED:  # swallowed on the way: still one
             return interrupts.report()
         return code
 
 
-def _main(argv):
+def _main(argv, interrupts):
     from ._parser import build_parser
 
     parser = build_parser()
@@ -71,10 +77,10 @@ def _main(argv):
         print("myoemg: error: no command given; choose one of the commands above.",
               file=sys.stderr)
         return USAGE_ERROR
-    return _dispatch(args)
+    return _dispatch(args, interrupts)
 
 
-def _dispatch(args):
+def _dispatch(args, interrupts):
     import importlib
 
     from ._messages import Wording, paragraph
@@ -91,6 +97,8 @@ def _dispatch(args):
                 raise
             return _fail(paragraph(args.wording(str(err))), USAGE_ERROR)
         except Exception as err:  # noqa: BLE001 - myoemg's errors, else a bug said so
+            if interrupts.interrupted:  # what an interrupt became on its way up: not a bug
+                raise KeyboardInterrupt from err
             if args.debug:
                 raise
             from myoemg.utils import MyoemgError, exit_code

@@ -117,3 +117,26 @@ def test_main_in_process_puts_the_handlers_back(tmp_path, capsys):
     assert main(["info", str(WARMUP)]) == 0
     assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
     capsys.readouterr()
+
+
+def test_ctrl_c_that_an_import_turns_into_another_error_is_still_an_interrupt(monkeypatch,
+                                                                              capsys):
+    # NumPy's C import turns a KeyboardInterrupt into ImportError ("PyCapsule_Import could not
+    # import module ..."), and importing it again then fails too; seen once in CI at 0.05 s.
+    import os
+
+    from myoemg_cli import info
+
+    def interrupted_import(args):
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)  # the handler raises here
+        except KeyboardInterrupt as err:
+            raise ImportError("PyCapsule_Import could not import module 'datetime'") from err
+        raise AssertionError("no interrupt arrived")
+
+    monkeypatch.setattr(info, "run", interrupted_import)
+    code = main(["info", str(WARMUP)])
+    err = capsys.readouterr().err
+    assert code == 130
+    assert err.strip() == "myoemg: interrupted.", err
