@@ -104,11 +104,19 @@ def mains_fraction(wide, fs, n_harmonics=4):
     return best
 
 
-def _span_ms(wave, fs):
-    """Span where the 1 ms RMS of ``wave`` exceeds 20 % of its peak (ms), and edge contact."""
+#: The span of a potential measured on the ±25 ms median waveform ends where its 1 ms RMS
+#: falls below this × the RMS of the waveform outside the measured part (ours: in a dense
+#: stretch the median keeps a background of the other fibres' potentials, and a tail that
+#: does not stand out of it cannot be told from it).
+BACKGROUND_FACTOR = 2.0
+
+
+def _span_ms(wave, fs, floor=0.0):
+    """Span (ms) above 20 % of the peak and ``floor`` of the 1 ms RMS, and edge contact."""
     n = max(3, int(round(1e-3 * fs)))
     env = np.sqrt(np.convolve(wave**2, np.ones(n) / n, mode="same"))
-    above = np.flatnonzero(env >= 0.2 * env.max()) if env.max() > 0 else np.array([0])
+    level = min(max(0.2 * env.max(), floor), env.max())
+    above = np.flatnonzero(env >= level) if env.max() > 0 else np.array([0])
     edge = above[0] <= n // 2 or above[-1] >= wave.size - 1 - n // 2
     return float(1e3 * (above[-1] - above[0] + 1) / fs), edge
 
@@ -118,14 +126,17 @@ def potential_duration_ms(template, wide, fs, max_half_n):
 
     Measured on its template (other units subtracted); a potential that still stands at the
     template's edges is longer than a snippet and is measured on the ±25 ms median waveform
-    ``wide`` instead (ours).
+    ``wide`` instead (ours), down to 20 % of its peak or :data:`BACKGROUND_FACTOR` × the RMS
+    of ``wide`` outside the measured part, whichever is higher.
     """
     dur, edge = _span_ms(template, fs)
     if not edge:
         return dur
     centre = wide.size // 2
     lim = int(min(centre, max(template.size // 2, max_half_n)))
-    return _span_ms(wide[centre - lim: centre + lim + 1], fs)[0]
+    outer = np.concatenate([wide[:centre - lim], wide[centre + lim + 1:]])
+    floor = BACKGROUND_FACTOR * float(np.sqrt(np.mean(outer**2))) if outer.size else 0.0
+    return _span_ms(wide[centre - lim: centre + lim + 1], fs, floor)[0]
 
 
 def n_phases(template):

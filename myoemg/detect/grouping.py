@@ -6,8 +6,10 @@
   block's level is the lower quartile of ``|x|`` divided by that of a unit normal variable.
   An interference pattern (many overlapping motor-unit potentials) raises every sample, so
   the level stands well above the quiet noise SD; a train of brief fibre potentials leaves
-  most samples at the noise. The search starts after the first run of blocks, from the window
-  start, whose level exceeds ``interference_factor`` × the quiet noise SD.
+  most samples at the noise. The busy stretch is the first run of blocks, from the window
+  start, whose level exceeds ``interference_factor`` × the quiet noise SD; many concurrent
+  myotonic fibres raise every sample too, so the driver sorts that stretch apart from the rest
+  rather than skipping it (:func:`myoemg.detect.discharges.decompose`).
 - :func:`drop_extra_spikes` removes, by interval continuity, a spike that splits one regular
   interval of a unit in two (a noise crossing or another potential that matched the template).
 - :func:`split_train` cuts a unit's spikes at silences longer than ``max_gap_s``.
@@ -44,7 +46,7 @@ def check_windows(search_s, total_s):
 
 
 def interference_end(x, sigma, *, fs, factor):
-    """Samples from the start of ``x`` until the voluntary interference has ended.
+    """Samples from the start of ``x`` to the end of its busy stretch (an interference pattern).
 
     Parameters
     ----------

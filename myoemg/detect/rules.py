@@ -30,10 +30,11 @@ class DischargeRules:
     threshold : float
         Spike threshold in noise SDs of the quiet signal (Quiroga et al. 2004 use 4–5; ours 4).
     interference_factor : float
-        A 20 ms block whose lower-quartile level exceeds this × the quiet noise SD is still
-        voluntary interference; the search starts after the first run of such blocks (ours: 3,
-        a dense interference pattern raises every sample, a train of brief potentials leaves
-        the lower quartile near the noise).
+        A 20 ms block whose lower-quartile level exceeds this × the quiet noise SD is busy (an
+        interference pattern: voluntary, or many concurrent myotonic fibres); the first run of
+        such blocks in a window is sorted apart from the rest (ours: 3, a dense interference
+        pattern raises every sample, a train of brief potentials leaves the lower quartile
+        near the noise).
     max_units : int
         Most units the Gaussian mixture may use in one search window (ours: 12, above the
         "few" concurrent fibres of docs: domain reference, discharges).
