@@ -6,7 +6,6 @@ never another exception, a crash or a hang. Profiles (tests/conftest.py): "ci" (
 examples per test, derandomised) and "deep" (``HYPOTHESIS_PROFILE=deep``, 1500 examples).
 """
 
-import warnings
 
 import numpy as np
 import pytest
@@ -14,7 +13,6 @@ import pytest
 hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-from hypothesis.extra import numpy as hnp  # noqa: E402
 
 from myoemg.detect.discharges import DISCHARGE_COLUMNS, detect_discharges  # noqa: E402
 from myoemg.detect.trials import find_trials  # noqa: E402
@@ -26,56 +24,19 @@ from myoemg.quality import (  # noqa: E402
     mains_fraction,
 )
 from myoemg.signal import bandpass, clean_emg, emg_envelope, level_crossings  # noqa: E402
-from myoemg.utils import MyoemgError  # noqa: E402
 
-ARG_ERRORS = (MyoemgError, ValueError, TypeError)
-
-# -- strategies -----------------------------------------------------------------------------
-finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
-special = st.sampled_from([np.nan, np.inf, -np.inf, 0.0, -0.0, 1e300, -1e300, 5e-324, 1.0])
-values = st.one_of(finite, special, st.floats(-1e3, 1e3))
-rates = st.one_of(st.sampled_from([1.0, 3.90625, 100.0, 123.0, 1999.0, 2000.0, 44100.0]),
-                  st.floats(0.1, 50_000.0), st.sampled_from([0.0, -1.0, np.nan, np.inf]))
-
-
-@st.composite
-def signals(draw, max_len=4000, min_len=0):
-    """1-D float arrays: constants, smooth + noise, or arbitrary values, with NaNs sometimes."""
-    n = draw(st.integers(min_len, max_len))
-    kind = draw(st.sampled_from(["arbitrary", "constant", "grips", "noise"]))
-    if kind == "arbitrary":
-        x = draw(hnp.arrays(np.float64, n, elements=values))
-    elif kind == "constant":
-        x = np.full(n, draw(values))
-    else:
-        rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-        t = np.arange(n)
-        period = draw(st.integers(20, 2000))
-        scale = draw(st.sampled_from([1e-6, 1.0, 300.0, 1e12]))
-        x = scale * (rng.normal(0, 0.05, n) + (kind == "grips") * ((t // period) % 2))
-    if n and draw(st.booleans()):
-        idx = draw(st.lists(st.integers(0, n - 1), max_size=5))
-        x = x.copy()
-        x[idx] = draw(st.sampled_from([np.nan, np.inf, 1e300]))
-    return x
-
-
-def _quiet(fn, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with np.errstate(all="ignore"):
-            return fn(*args, **kwargs)
+from .._strategies import ARG_ERRORS, quietly, rates, signals, values  # noqa: E402
 
 
 # -- core array functions -------------------------------------------------------------------
 @given(x=signals(), fs=rates, hold=st.floats(0.0, 5.0))
 def test_find_trials_and_relaxation_times(x, fs, hold):
     try:
-        trials = _quiet(find_trials, x, fs=fs, min_hold_s=hold)
+        trials = quietly(find_trials, x, fs=fs, min_hold_s=hold)
     except ARG_ERRORS:
         return
     assert len(trials) >= 1 and (np.diff(trials["onset_s"]) > 0).all()
-    rt = _quiet(relaxation_times, x, trials, fs=fs)
+    rt = quietly(relaxation_times, x, trials, fs=fs)
     assert len(rt) == len(trials)
     ok = rt["relaxed"].to_numpy(bool)
     assert (rt.loc[ok, "rt90_5_s"].dropna() >= 0).all()
@@ -85,7 +46,7 @@ def test_find_trials_and_relaxation_times(x, fs, hold):
 @given(x=signals(max_len=500), level=values,
        direction=st.sampled_from(["down", "up", "both"]))
 def test_level_crossings(x, level, direction):
-    idx = _quiet(level_crossings, x, level, direction=direction)
+    idx = quietly(level_crossings, x, level, direction=direction)
     assert idx.ndim == 1 and np.all(np.diff(idx) >= 0)
     assert np.all((idx >= 0) & (idx <= max(x.size - 1, 0)))
 
@@ -97,11 +58,11 @@ def test_filters_keep_the_shape(x, fs, n_ch, band, func):
     arr = np.tile(x, (n_ch, 1)) if n_ch else x
     try:
         if func == "bandpass":
-            y = _quiet(bandpass, arr, fs=fs, l_freq=band[0], h_freq=band[1])
+            y = quietly(bandpass, arr, fs=fs, l_freq=band[0], h_freq=band[1])
         elif func == "clean_emg":
-            y = _quiet(clean_emg, arr, fs=fs, band_hz=band)
+            y = quietly(clean_emg, arr, fs=fs, band_hz=band)
         else:
-            y = _quiet(emg_envelope, arr, fs=fs, band_hz=band)
+            y = quietly(emg_envelope, arr, fs=fs, band_hz=band)
     except ARG_ERRORS:
         return
     assert y.shape == arr.shape
@@ -115,7 +76,7 @@ def test_after_activity(x, fs, data):
     ends = [data.draw(times) for _ in release]
     rest = data.draw(st.lists(st.tuples(times, times), max_size=3))
     try:
-        after, rest_v = _quiet(after_activity, x, fs=fs, release_s=release, window_end_s=ends,
+        after, rest_v = quietly(after_activity, x, fs=fs, release_s=release, window_end_s=ends,
                                rest_windows_s=rest)
     except ARG_ERRORS:
         return
@@ -128,7 +89,7 @@ def test_after_activity(x, fs, data):
                                              max_size=3)))
 def test_detect_discharges(x, fs, electrode, windows):
     try:
-        out = _quiet(detect_discharges, x, fs=fs, electrode=electrode, search_s=windows)
+        out = quietly(detect_discharges, x, fs=fs, electrode=electrode, search_s=windows)
     except ARG_ERRORS:
         return
     assert list(out.columns) == DISCHARGE_COLUMNS
@@ -142,8 +103,8 @@ def test_quality_checks(x, fs):
     if np.isfinite(x).any():
         assert np.isfinite(fill_gaps(x)).all()
     try:
-        f0, frac = _quiet(mains_fraction, x, fs=fs)
-        snr = _quiet(emg_snr_db, x, fs=fs)
+        f0, frac = quietly(mains_fraction, x, fs=fs)
+        snr = quietly(emg_snr_db, x, fs=fs)
     except ARG_ERRORS:
         return
     assert np.isnan(frac) or 0 <= frac <= 1 + 1e-9
