@@ -187,7 +187,7 @@ def _warm_up(spec):
 
 def _batch(inputs, out, spec):
     from ._discover import _discover
-    from ._outputs import write_manifest
+    from ._outputs import prepare_output_folder, write_manifest
 
     t_start = time.perf_counter()
     stop = Stop()
@@ -196,7 +196,7 @@ def _batch(inputs, out, spec):
                           include_text=spec.include_text, out=out)
         spec.timings["discover_s"] = time.perf_counter() - t_start
         out = out.resolve()
-        _check_out(out, found.jobs)
+        prepare_output_folder(out, found.jobs)
         level = _level(spec.verbose) if spec.verbose is not None else (
             logger.level if logger.level != 0 else None)
         spec.settings = {"options": spec.options, "redo": spec.redo, "log_level": level}
@@ -374,26 +374,6 @@ def _log_outcome(counts, stop, out):
 
 def _now():
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def _check_out(out, jobs):
-    """Refuse an output folder that holds an input; create it."""
-    for job in jobs:
-        for p in (job.recording, job.force):
-            if p is None:
-                continue
-            candidates = {Path(p)}
-            with contextlib.suppress(OSError, RuntimeError):
-                candidates.add(Path(p).resolve())
-            if any(c.is_relative_to(out) for c in candidates):
-                raise OutputError(f"the output folder {out} holds the input {p}; choose an "
-                                  "output folder outside the inputs (inputs are never written "
-                                  "to).")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise OutputError(f"cannot create the output folder {out}: {err.strerror or err}.") \
-            from None
 
 
 def _progress_bar(progress, total):

@@ -8,6 +8,7 @@ and raises.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -69,6 +70,29 @@ def output_error(err, target):
     else:
         what = f"cannot write {target}: {err}"
     return OutputError(what + ".")
+
+
+def prepare_output_folder(out, jobs) -> None:
+    """Refuse an output folder that holds an input of ``jobs``; create it.
+
+    An input is never written to, so a folder below which one lies cannot take the outputs.
+    """
+    for job in jobs:
+        for p in (job.recording, job.force):
+            if p is None:
+                continue
+            candidates = {Path(p)}
+            with contextlib.suppress(OSError, RuntimeError):
+                candidates.add(Path(p).resolve())
+            if any(c.is_relative_to(out) for c in candidates):
+                raise OutputError(f"the output folder {out} holds the input {p}; choose an "
+                                  "output folder outside the inputs (inputs are never written "
+                                  "to).")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(f"cannot create the output folder {out}: {err.strerror or err}.") \
+            from None
 
 
 def write_checked(path, write):
