@@ -273,7 +273,7 @@ def _drop_crosstalk(units, fs):
 
 def _tables(units, win_rows, fs, rules, n_ch):
     """Assemble the trains, spikes and templates tables from the unit trains."""
-    rows, spikes, temps = [], [], []
+    rows = []
     for uid, u in enumerate(units):
         f = train_features(u["times"], u["amp"], u["snr"], u["snippets"], u["wide"], fs=fs,
                            rules=rules)
@@ -284,15 +284,6 @@ def _tables(units, win_rows, fs, rules, n_ch):
         f.pop("sample_ms")
         rows.append({"channel": u["channel"], **f, "kind": kind, "score": score, "unit": uid,
                      "rule": rule, "reason": reason})
-        spikes.append(pd.DataFrame({"channel": u["channel"], "unit": uid, "time_s": u["times"],
-                                    "sample": u["samples"], "amplitude_uv": u["amp"] * 1e6,
-                                    "snr": u["snr"], "window": u["window"]}))
-        n_snip = u["snippets"].shape[1]
-        temps.append(pd.DataFrame({
-            "channel": u["channel"], "unit": uid,
-            "time_ms": 1e3 * (np.arange(n_snip) - n_snip // 2 - u["centre"]) / fs,
-            "mean_uv": 1e6 * u["snippets"].mean(axis=0),
-            "sd_uv": 1e6 * u["snippets"].std(axis=0)}))
     windows = pd.DataFrame(win_rows, columns=WINDOW_COLUMNS)
     if not rows:
         logger.info("No discharge trains found in %d channel(s).", n_ch)
@@ -302,8 +293,39 @@ def _tables(units, win_rows, fs, rules, n_ch):
     trains = trains.sort_values(["channel", "start_s"], kind="stable").reset_index(drop=True)
     logger.info("Found %d unit train(s) in %d channel(s): %s", len(trains), n_ch,
                 trains["kind"].value_counts().to_dict())
-    return Decomposition(trains, pd.concat(spikes, ignore_index=True)[SPIKE_TABLE_COLUMNS],
-                         pd.concat(temps, ignore_index=True)[TEMPLATE_COLUMNS], windows, rules)
+    return Decomposition(trains, _spike_table(units), _template_table(units, fs), windows,
+                         rules)
+
+
+def _per_unit(units, n_each):
+    """Channel name and unit id of each unit repeated ``n_each[k]`` times (table columns)."""
+    channels = np.array([u["channel"] for u in units], dtype=object)
+    return np.repeat(channels, n_each), np.repeat(np.arange(len(units)), n_each)
+
+
+def _spike_table(units):
+    """One row per spike of every unit train, columns :data:`SPIKE_TABLE_COLUMNS`."""
+    n_each = [u["times"].size for u in units]
+    channel, unit = _per_unit(units, n_each)
+    return pd.DataFrame({
+        "channel": channel, "unit": unit,
+        "time_s": np.concatenate([u["times"] for u in units]),
+        "sample": np.concatenate([u["samples"] for u in units]),
+        "amplitude_uv": np.concatenate([u["amp"] * 1e6 for u in units]),
+        "snr": np.concatenate([u["snr"] for u in units]),
+        "window": np.repeat([u["window"] for u in units], n_each)})
+
+
+def _template_table(units, fs):
+    """Mean and SD waveform of every unit train, columns :data:`TEMPLATE_COLUMNS`."""
+    n_each = [u["snippets"].shape[1] for u in units]
+    channel, unit = _per_unit(units, n_each)
+    time_ms = [1e3 * (np.arange(n) - n // 2 - u["centre"]) / fs
+               for n, u in zip(n_each, units, strict=True)]
+    return pd.DataFrame({
+        "channel": channel, "unit": unit, "time_ms": np.concatenate(time_ms),
+        "mean_uv": np.concatenate([1e6 * u["snippets"].mean(axis=0) for u in units]),
+        "sd_uv": np.concatenate([1e6 * u["snippets"].std(axis=0) for u in units])})
 
 
 __all__ = ["BANDS_HZ", "DISCHARGE_COLUMNS", "KINDS", "SPIKE_TABLE_COLUMNS", "TEMPLATE_COLUMNS",
