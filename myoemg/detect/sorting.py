@@ -96,9 +96,8 @@ def align_centroid(x, peaks, reach, dead_n):
 
 def snippets_at(x, samples, half):
     """Rows ``x[s - half : s + half + 1]`` (clipped at the edges), shape (n, 2·half + 1)."""
-    idx = np.clip(np.asarray(samples)[:, None] + np.arange(-half, half + 1)[None, :], 0,
-                  x.size - 1)
-    return x[idx]
+    idx = np.asarray(samples)[:, None] + np.arange(-half, half + 1)[None, :]
+    return x.take(idx, mode="clip")
 
 
 def _features(snips):
@@ -151,18 +150,22 @@ def best_shift_corr(a, b, max_shift):
     """Largest correlation of ``a`` and ``b`` over shifts of ±``max_shift`` samples.
 
     Returns ``(corr, shift)`` with ``a[i + shift] ≈ b[i]``: a snippet of ``b`` centred at
-    sample p is aligned with ``a`` when centred at p − shift.
+    sample p is aligned with ``a`` when centred at p − shift. At each shift only the
+    overlapping parts are compared (their dot product over the product of their norms; 0 when
+    either is all zeros); the first of equal maxima is kept.
     """
-    best = (-1.0, 0)
     n = a.size
-    for s in range(-max_shift, max_shift + 1):
-        aa = a[max(0, s): n + min(0, s)]
-        bb = b[max(0, -s): n + min(0, -s)]
-        den = np.linalg.norm(aa) * np.linalg.norm(bb)
-        r = float(aa @ bb / den) if den > 0 else 0.0
-        if r > best[0]:
-            best = (r, s)
-    return best
+    m = int(min(max_shift, n - 1))
+    # row j holds a[i + s] for s = j - m (zero where i + s is outside a)
+    shifted = np.lib.stride_tricks.sliding_window_view(np.pad(a, m), n)
+    inside = np.lib.stride_tricks.sliding_window_view(np.pad(np.ones(n), m), n)
+    den = np.sqrt(np.sum(shifted * shifted, axis=1)) * np.sqrt(inside @ (b * b))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.where(den > 0, (shifted @ b) / den, 0.0)
+    best = int(np.argmax(r))
+    if r[best] <= -1.0:  # no shift better than the starting value of a search from −1
+        return -1.0, 0
+    return float(r[best]), best - m
 
 
 def _coincident(small, big, dead_n):
@@ -229,30 +232,44 @@ def _same_unit(ta, tb, dead_n, similar=True):
 
 
 def _merge(samples, labels, snips, x, half, rules, max_shift, dead_n):
-    """Merge clusters of one unit (shifted modes, amplitude bands); see the module docstring."""
+    """Merge clusters of one unit (shifted modes, amplitude bands); see the module docstring.
+
+    One merge per round, the best-matching pair that passes :func:`_same_unit` first. Only the
+    unit that grew changes between rounds, so templates, correlations and verdicts of the
+    other pairs are kept from the previous round.
+    """
     labels = labels.copy()
     samples = samples.copy()
-    changed = True
-    while changed:
-        changed = False
+    temps, corr, same = {}, {}, {}
+    while True:
         ids = [u for u in np.unique(labels) if u >= 0]
-        temps = {u: np.median(snips[labels == u], axis=0) for u in ids}
+        for u in ids:
+            if u not in temps:
+                temps[u] = np.median(snips[labels == u], axis=0)
         pairs = []
         for i, a in enumerate(ids):
             for b in ids[i + 1:]:
-                r, s = best_shift_corr(temps[a], temps[b], max_shift)
+                if (a, b) not in corr:
+                    corr[a, b] = best_shift_corr(temps[a], temps[b], max_shift)
+                r, s = corr[a, b]
                 if r >= rules.merge_corr_interleaved:
                     pairs.append((r, a, b, s))
         for r, a, b, s in sorted(pairs, reverse=True):
-            if _same_unit(np.sort(samples[labels == a]), np.sort(samples[labels == b] - s),
-                          dead_n, similar=r >= rules.merge_corr):
+            if (a, b) not in same:
+                same[a, b] = _same_unit(np.sort(samples[labels == a]),
+                                        np.sort(samples[labels == b] - s), dead_n,
+                                        similar=r >= rules.merge_corr)
+            if same[a, b]:
                 moved = labels == b
                 samples[moved] -= s
                 labels[moved] = a
                 snips[moved] = snippets_at(x, samples[moved], half)
-                changed = True
+                del temps[a]  # b's label is gone for good; a's entries are stale
+                corr = {k: v for k, v in corr.items() if a not in k}
+                same = {k: v for k, v in same.items() if a not in k}
                 break
-    return samples, _relabel(labels), snips
+        else:
+            return samples, _relabel(labels), snips
 
 
 def _relabel(labels):
@@ -264,15 +281,14 @@ def _relabel(labels):
 
 def _model(n_times, samples, units, gains, templates, half):
     """Sum of the scaled templates of all sorted spikes over the slice."""
-    model = np.zeros(n_times)
     ok = units >= 0
     if not ok.any():
-        return model
+        return np.zeros(n_times)
     idx = samples[ok, None] + np.arange(-half, half + 1)[None, :]
     wave = gains[ok, None] * templates[units[ok]]
     inside = (idx >= 0) & (idx < n_times)
-    np.add.at(model, idx[inside], wave[inside])
-    return model
+    # bincount adds in the order of np.add.at, from zero: the same sums, without its overhead
+    return np.bincount(idx[inside], weights=wave[inside], minlength=n_times)
 
 
 def _fit(x, samples, units, templates, half, min_corr):
