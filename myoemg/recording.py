@@ -13,8 +13,6 @@ import copy
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from .channels import MAX_TRIM_SAMPLES, SI_UNIT, Channel, ChannelGroup, group_channels
 from .roles import KINDS, override_kinds
 from .utils import (
@@ -26,8 +24,9 @@ from .utils import (
     missing_channel,
 )
 
-if TYPE_CHECKING:  # for annotations only: mne loads when to_mne runs
+if TYPE_CHECKING:  # annotations only: mne loads when to_mne runs, pandas when a table is made
     import mne
+    import pandas as pd
 
 METADATA_KEYS = ("subject", "session", "muscle", "side", "electrode", "device", "temperature_c",
                  "medication")
@@ -71,10 +70,7 @@ class Recording:
                                "rename them so each channel can be picked by name.")
         self.channels = channels
         self.start_time = as_utc(start_time)
-        if events is None:
-            events = pd.DataFrame({c: pd.Series(dtype=float if c != "description" else object)
-                                   for c in EVENT_COLUMNS})
-        self.events = events.reset_index(drop=True)
+        self._events = None if events is None else events.reset_index(drop=True)
         self.metadata = {k: v for k, v in (metadata or {}).items() if v is not None}
         self.identifiers = dict(identifiers or {})
         self.source = source
@@ -209,7 +205,7 @@ class Recording:
             return copy.deepcopy(self)
         out = copy.copy(self)
         out.channels = [copy.copy(ch) for ch in self.channels]
-        out.events = self.events.copy()
+        out._events = None if self._events is None else self._events.copy()
         out.metadata, out.identifiers = copy.deepcopy(self.metadata), dict(self.identifiers)
         out.conversions, out.set_aside = list(self.conversions), dict(self.set_aside)
         return out
@@ -308,9 +304,31 @@ class Recording:
 
         return read_raw(raw)
 
+    # -- events -------------------------------------------------------------------------------
+    @property
+    def events(self) -> pd.DataFrame:
+        """Events, columns :data:`EVENT_COLUMNS` (zero rows when the recording has none)."""
+        if self._events is None:  # made on first use: no pandas import for a recording without
+            import pandas as pd
+
+            self._events = pd.DataFrame({c: pd.Series(dtype=float if c != "description"
+                                                      else object) for c in EVENT_COLUMNS})
+        return self._events
+
+    @events.setter
+    def events(self, table):
+        self._events = table
+
+    @property
+    def n_events(self) -> int:
+        """Number of events (without making an empty events table)."""
+        return 0 if self._events is None else len(self._events)
+
     # -- display ------------------------------------------------------------------------------
     def describe(self) -> pd.DataFrame:
         """A DataFrame with one row per channel: name, kind, fs_hz, unit, n_times, duration_s."""
+        import pandas as pd
+
         return pd.DataFrame({
             "name": self.ch_names,
             "kind": self.kinds,

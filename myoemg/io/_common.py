@@ -16,7 +16,6 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from ..recording import EVENT_COLUMNS, METADATA_KEYS, Channel, Recording
 from ..roles import assign_roles
@@ -132,6 +131,8 @@ def file_sha256(path) -> str:
 
 def make_events(onsets, durations=None, descriptions=None):
     """Events table (``onset_s``, ``duration_s``, ``description``) from three sequences."""
+    import pandas as pd
+
     onsets = np.asarray(onsets, dtype=float).ravel()
     if durations is None:
         durations = np.zeros_like(onsets)

@@ -11,11 +11,14 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from ..utils import RecordingError, read_input_bytes
+
+if TYPE_CHECKING:  # pandas loads when a table is read, not when myoemg.io is imported
+    import pandas as pd
 
 COMMENT = ("#", "%", "//")
 _KV = re.compile(r"^\s*(?:#|%|//)?\s*([^:=]+?)\s*(?::=|:|=)\s*(.*?)\s*$")
@@ -136,6 +139,8 @@ def load_table(path, *, sniff):
     -------
     Table
     """
+    import pandas as pd
+
     raw = read_input_bytes(path)
     encoding = _encoding(raw, path)
     header, offset, first_line = _split_header(raw, encoding)

@@ -23,7 +23,6 @@ import re
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from ..utils import PRESSURE_UNITS, RecordingError, logger, normalise_unit, to_si, validate_fs
 from ._common import UNCALIBRATED_UNITS, RawChannel, build_recording, check_path, reading
@@ -156,6 +155,8 @@ def _name_columns(table):
 
 def _time_axis(table, tcol, path):
     """(times in s, start time or None) from the time column, with bad rows named."""
+    import pandas as pd
+
     t = table.df.pop(tcol)
     if pd.api.types.is_numeric_dtype(t):
         return t.to_numpy(float) * _time_scale(tcol), None
@@ -204,6 +205,8 @@ def parse_table(path, *, fs=None, unit=None, time_column=None):
 
     Parameters are those of :func:`read_text`.
     """
+    import pandas as pd
+
     table = load_table(path, sniff=_sniffer(path))
     _name_columns(table)
     df, header = table.df, table.header

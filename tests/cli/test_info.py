@@ -35,3 +35,29 @@ def test_info_through_main_reports_errors_as_one_paragraph(tmp_path, capsys):
     assert main(["info", str(tmp_path / "missing.edf")]) == 2
     err = capsys.readouterr().err
     assert "missing.edf" in err and "Traceback" not in err
+
+
+def test_plain_table_lays_out_as_pandas():
+    import pandas as pd
+
+    from myoemg_cli.info import plain_table
+
+    columns = {"name": ["EMG FDS", "Grip", "é\tx", ""], "kind": ["emg", "force", "misc", "-"],
+               "n_times": [150000, 37500, 7, 123456789], "unit": ["V", "N", "", "a\nb"]}
+    expected = pd.DataFrame(columns).to_string(index=False)
+    assert plain_table(columns, numeric={"n_times"}) == expected
+
+
+def test_info_of_a_recording_without_events_does_not_load_pandas(tmp_path):
+    import subprocess
+    import sys
+
+    rec = simple_recording().select(["EMG FDS"])
+    rec.events = rec.events.iloc[:0]
+    path = write_edf(rec, tmp_path / "no_events.edf")
+    code = ("import sys; from myoemg_cli.main import main; main(['info', sys.argv[1]]); "
+            "print('pandas' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                         text=True, check=True).stdout
+    assert "EMG FDS" in out
+    assert out.strip().splitlines()[-1] == "False"
