@@ -319,6 +319,12 @@ class Recording:
     def events(self, table):
         self._events = table
 
+    def __setstate__(self, state):
+        # recordings pickled before the events table became lazy hold it as "events"
+        if "events" in state:
+            state["_events"] = state.pop("events")
+        self.__dict__.update(state)
+
     @property
     def n_events(self) -> int:
         """Number of events (without making an empty events table)."""

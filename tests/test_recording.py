@@ -104,3 +104,24 @@ def test_copy_sharing_data_leaves_the_original_alone(rec):
     assert rec[name].data is before and rec[name].kind != "other"
     assert "changed" not in rec.conversions
     assert rec.copy()[name].data is not rec[name].data  # the default copies everything
+
+
+def test_events_table_is_made_on_first_use_and_old_pickles_load():
+    import pickle
+
+    import pandas as pd
+
+    rec = Recording([Channel("EMG", "emg", np.zeros(100), 1000.0, "V")])
+    assert rec.n_events == 0
+    assert list(rec.events.columns) == ["onset_s", "duration_s", "description"]
+    assert rec.copy(share_data=True).events.shape == (0, 3)
+    table = pd.DataFrame({"onset_s": [1.0], "duration_s": [0.0], "description": ["grip"]})
+    with_events = Recording(rec.channels, events=table)
+    assert with_events.n_events == 1
+    assert pickle.loads(pickle.dumps(with_events)).events.equals(table)
+    # a recording pickled when the table was a plain attribute named "events"
+    state = dict(with_events.__dict__)
+    state["events"] = state.pop("_events")
+    old = Recording.__new__(Recording)
+    old.__setstate__(state)
+    assert old.n_events == 1 and old.events.equals(table)
