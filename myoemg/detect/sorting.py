@@ -294,17 +294,17 @@ def _model(n_times, samples, units, gains, templates, half):
 def _fit(x, samples, units, templates, half, min_corr):
     """Gains, own snippets (others subtracted) and a refined unit per spike; poor fits → −1."""
     gains = np.ones(samples.size)
-    snips = snippets_at(x, samples, half)
+    ok = units >= 0
+    t = templates[np.maximum(units, 0)]
+    t_energy = np.maximum(np.sum(t * t, axis=1), 1e-30)
+    raw = snippets_at(x, samples, half)
     for _ in range(2):
         model = _model(x.size, samples, units, gains, templates, half)
-        own = snippets_at(x - model, samples, half)
-        ok = units >= 0
+        # (x − model) at the snippet samples, without a window-long difference
+        own = raw - snippets_at(model, samples, half)
         own[ok] += gains[ok, None] * templates[units[ok]]
         snips = own
-        t = templates[np.maximum(units, 0)]
-        gains = np.where(ok, np.sum(own * t, axis=1) / np.maximum(np.sum(t * t, axis=1),
-                                                                    1e-30), 0.0)
-    t = templates[np.maximum(units, 0)]
+        gains = np.where(ok, np.sum(own * t, axis=1) / t_energy, 0.0)
     den = np.linalg.norm(snips - snips.mean(1, keepdims=True), axis=1) * \
         np.linalg.norm(t - t.mean(1, keepdims=True), axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
