@@ -34,6 +34,7 @@ from .grouping import (
 )
 from .rules import KINDS, DischargeRules, classify_train
 from .sorting import snippets_at, sort_window
+from .tracking import split_interleaved
 
 #: Columns of the trains table (one row per unit train), in order.
 DISCHARGE_COLUMNS = [
@@ -246,13 +247,17 @@ def _window_units(xs, offset, sigma, fs, half, rules, channel, window):
         idx, times = idx[keep], times[keep]
         for i0, i1 in split_train(times, rules.max_gap_s, rules.min_train_spikes):
             sel = idx[i0:i1]
-            gains = sort.gains[sel]
-            snips = sort.snippets[sel]
-            wide = np.median(snippets_at(xs, sort.samples[sel], wide_half), axis=0)
-            out.append({"channel": channel, "window": window, "times": times[i0:i1],
-                        "samples": offset + sort.samples[sel], "amp": gains * np.ptp(tmpl),
-                        "snr": np.abs(gains) * np.abs(tmpl).max() / sigma, "snippets": snips,
-                        "wide": wide, "centre": centre})
+            for part in split_interleaved(times[i0:i1], np.abs(sort.gains[sel]) * np.ptp(tmpl),
+                                          sort.snippets[sel], rules):
+                own = sel[part.index]
+                gains = sort.gains[own]
+                wide = np.median(snippets_at(xs, sort.samples[own], wide_half), axis=0)
+                out.append({"channel": channel, "window": window,
+                            "times": times[i0:i1][part.index],
+                            "samples": offset + sort.samples[own], "amp": gains * np.ptp(tmpl),
+                            "snr": np.abs(gains) * np.abs(tmpl).max() / sigma,
+                            "snippets": sort.snippets[own], "wide": wide, "centre": centre,
+                            "leftover": part.leftover})
     return out
 
 
@@ -278,6 +283,9 @@ def _tables(units, win_rows, fs, rules, n_ch):
         f = train_features(u["times"], u["amp"], u["snr"], u["snippets"], u["wide"], fs=fs,
                            rules=rules)
         kind, score, rule, reason = classify_train(f, rules)
+        if u["leftover"] and kind != "other":  # a remnant of a mixture names no generator
+            kind, score, rule = "other", round(1 - score, 3), "none"
+            reason = f"spikes left after the interleaved trains were tracked (as {reason})"
         if u.get("also_on"):
             reason += f"; also seen on {', '.join(sorted(u['also_on']))} (cross-talk)"
         f.pop("burst_fraction")
