@@ -200,14 +200,6 @@ def track_trains(times, amplitudes, snippets, rules=None, *, first_only=False):
 MAX_BRIDGED_SHARE = 0.3
 
 
-@dataclass(frozen=True)
-class TrackedPart:
-    """Spikes of one train found in a unit's train (indices into it), or those left over."""
-
-    index: np.ndarray
-    leftover: bool = False
-
-
 def _bridged_share(times):
     """Share of the intervals of a train that span presumed missed spikes."""
     isi = np.diff(times)
@@ -215,18 +207,14 @@ def _bridged_share(times):
     return float(np.mean(filled < isi)) if isi.size else 0.0
 
 
-def split_interleaved(times, amplitudes, snippets, rules):
-    """A unit's train, split by interval continuity when it is irregular.
+def needs_tracking(times, amplitudes, rules):
+    """Whether a unit's train should be tracked: interleaved fibres, not one generator.
 
     Fibres whose potentials look alike (surface EMG, or small potentials in noise) share one
-    cluster, and their interleaved spikes fail the one-generator rule (intervals or amplitudes
-    irregular, :class:`~myoemg.detect.rules.DischargeRules`). Such a train gets a
-    second look: :func:`track_trains` follows each fibre by the continuity of its intervals,
-    amplitudes and shape, and each train it finds (bridging at most
-    :data:`MAX_BRIDGED_SHARE` of its intervals) is classified on its own. The spikes no
-    train took stay one train, marked ``leftover``: a remnant of a mixture, never called
-    myotonic. A regular train, or one at neuromyotonic burst rates (one fast generator), is
-    returned whole.
+    cluster, or split between clusters by chance, and their interleaved spikes fail the
+    one-generator rule (intervals or amplitudes irregular,
+    :class:`~myoemg.detect.rules.DischargeRules`). A train at neuromyotonic burst rates is
+    one fast generator and is not tracked; nor is one too short to hold two myotonic trains.
 
     Parameters
     ----------
@@ -234,40 +222,54 @@ def split_interleaved(times, amplitudes, snippets, rules):
         Spike times of the unit's train, s, sorted.
     amplitudes : ndarray, shape (n_spikes,)
         Peak-to-peak amplitude of each potential.
+    rules : DischargeRules
+        ``myotonic_min_spikes``, ``myotonic_max_isi_cv2``, ``myotonic_max_amplitude_cv2``,
+        ``neuromyotonic_rate_hz``, ``min_burst_fraction``.
+    """
+    raw_isi = np.diff(times)
+    if times.size < 2 * rules.myotonic_min_spikes:
+        return False
+    one_generator = (cv2(fill_missed(raw_isi)[0]) <= rules.myotonic_max_isi_cv2
+                     and cv2(np.asarray(amplitudes, float)) <= rules.myotonic_max_amplitude_cv2)
+    lo, hi = rules.neuromyotonic_rate_hz
+    at_burst_rates = np.mean((raw_isi >= 1 / hi) & (raw_isi <= 1 / lo)) >= rules.min_burst_fraction
+    return not one_generator and not at_burst_rates
+
+
+def track_pool(times, amplitudes, snippets, rules):
+    """Fibre trains in a pool of spikes that failed the one-generator rule.
+
+    :func:`track_trains` with intervals at myotonic rates; a train bridging more than
+    :data:`MAX_BRIDGED_SHARE` of its intervals is not kept.
+
+    Parameters
+    ----------
+    times : ndarray, shape (n_spikes,)
+        Spike times, s, sorted.
+    amplitudes : ndarray, shape (n_spikes,)
+        Peak-to-peak amplitude of each potential.
     snippets : ndarray, shape (n_spikes, n_snip)
         The potentials.
     rules : DischargeRules
-        ``myotonic_min_spikes``, ``myotonic_max_isi_cv2``, ``myotonic_max_amplitude_cv2``,
-        ``myotonic_rate_hz``,
-        ``neuromyotonic_rate_hz``, ``min_burst_fraction``, ``min_train_spikes``.
+        ``myotonic_rate_hz`` and ``myotonic_min_spikes``.
 
     Returns
     -------
-    parts : list of TrackedPart
+    labels : ndarray of int, shape (n_spikes,)
+        Train of each spike (0, 1, ...), −1 for the spikes no kept train took.
     """
-    whole = [TrackedPart(np.arange(times.size))]
-    raw_isi = np.diff(times)
-    if times.size < 2 * rules.myotonic_min_spikes:
-        return whole
-    one_generator = (cv2(fill_missed(raw_isi)[0]) <= rules.myotonic_max_isi_cv2
-                     and cv2(np.asarray(amplitudes, float)) <= rules.myotonic_max_amplitude_cv2)
-    if one_generator:
-        return whole
-    lo, hi = rules.neuromyotonic_rate_hz
-    if np.mean((raw_isi >= 1 / hi) & (raw_isi <= 1 / lo)) >= rules.min_burst_fraction:
-        return whole
     tracking = TrackingRules(min_isi_s=1 / (1.1 * rules.myotonic_rate_hz[1]),
                              min_spikes=rules.myotonic_min_spikes)
     labels = track_trains(times, amplitudes, snippets, tracking)
-    found = [np.flatnonzero(labels == k) for k in range(labels.max() + 1)]
-    found = [p for p in found if _bridged_share(times[p]) <= MAX_BRIDGED_SHARE]
-    if not found:
-        return whole
-    rest = np.setdiff1d(np.arange(times.size), np.concatenate(found))
-    parts = [TrackedPart(p) for p in found]
-    return parts + ([TrackedPart(rest, leftover=True)] if rest.size >= rules.min_train_spikes
-                    else [])
+    out = np.full(labels.shape, -1)
+    kept = 0
+    for k in range(labels.max() + 1):
+        own = labels == k
+        if _bridged_share(times[own]) <= MAX_BRIDGED_SHARE:
+            out[own] = kept
+            kept += 1
+    return out
 
 
-__all__ = ["MAX_BRIDGED_SHARE", "TrackedPart", "TrackingRules", "split_interleaved",
+__all__ = ["MAX_BRIDGED_SHARE", "TrackingRules", "needs_tracking", "track_pool",
            "track_trains"]

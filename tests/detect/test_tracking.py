@@ -4,7 +4,7 @@ import numpy as np
 
 import myoemg
 from myoemg.detect import DischargeRules
-from myoemg.detect.tracking import split_interleaved, track_trains
+from myoemg.detect.tracking import needs_tracking, track_pool, track_trains
 from myoemg.sim.families import make_session
 
 
@@ -43,22 +43,28 @@ def test_track_trains_separates_fibres_that_look_alike():
         assert np.mean(labels[truth == fibre] >= 0) >= 0.7
 
 
-def test_regular_train_is_kept_whole():
+def test_only_trains_that_fail_the_one_generator_rule_are_tracked():
     rng = np.random.default_rng(1)
-    times = waning_train(0.0, 60.0, 30.0, 1.5, rng)
-    snippets = np.tile(np.sin(np.linspace(0, 2 * np.pi, 9)), (times.size, 1))
-    parts = split_interleaved(times, np.ones(times.size), snippets, DischargeRules())
-    assert len(parts) == 1 and parts[0].index.size == times.size and not parts[0].leftover
-
-
-def test_burst_rate_train_is_not_split():
+    rules = DischargeRules()
+    one = waning_train(0.0, 60.0, 30.0, 1.5, rng)
+    assert not needs_tracking(one, np.ones(one.size), rules)
+    two, _ = two_alike_fibres(rng)
+    assert needs_tracking(two, np.ones(two.size), rules)
     # doublets 5 ms apart (200 Hz, neuromyotonic) recurring irregularly: one fast generator
-    rng = np.random.default_rng(2)
     starts = np.cumsum(rng.uniform(0.02, 0.06, 40))
-    times = np.sort(np.concatenate([starts, starts + 0.005]))
+    doublets = np.sort(np.concatenate([starts, starts + 0.005]))
+    assert not needs_tracking(doublets, np.ones(doublets.size), rules)
+
+
+def test_pool_trains_stay_at_myotonic_rates():
+    rng = np.random.default_rng(2)
+    times, _ = two_alike_fibres(rng)
     snippets = np.tile(np.sin(np.linspace(0, 2 * np.pi, 9)), (times.size, 1))
-    parts = split_interleaved(times, np.ones(times.size), snippets, DischargeRules())
-    assert len(parts) == 1
+    labels = track_pool(times, np.ones(times.size), snippets, DischargeRules())
+    assert labels.max() >= 1
+    for k in range(labels.max() + 1):
+        isi = np.diff(times[labels == k])
+        assert isi.size >= 9 and np.median(isi) >= 1 / 165
 
 
 def test_interleaved_needle_fibres_are_found_myotonic():
