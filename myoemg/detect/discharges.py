@@ -34,6 +34,7 @@ from .grouping import (
 )
 from .rules import KINDS, DischargeRules, classify_train
 from .sorting import snippets_at, sort_window
+from .tracking import needs_tracking, track_pool
 
 #: Columns of the trains table (one row per unit train), in order.
 DISCHARGE_COLUMNS = [
@@ -228,12 +229,17 @@ def decompose(emg, *, fs, ch_names=None, search_s=None, electrode="surface", pre
 
 
 def _window_units(xs, offset, sigma, fs, half, rules, channel, window):
-    """Unit trains of one channel's search window (``xs`` starts at sample ``offset``)."""
+    """Unit trains of one channel's search window (``xs`` starts at sample ``offset``).
+
+    Each unit's spikes are cut into trains at long silences. Trains that fail the
+    one-generator rule are pooled and tracked into fibre trains
+    (:mod:`myoemg.detect.tracking`); what tracking leaves of a train it took from is a
+    remnant (``leftover``), never called myotonic.
+    """
     if xs.size < 2 * half + 2:
         return []
     sort = sort_window(xs, sigma, fs=fs, half=half, rules=rules)
-    out = []
-    wide_half = int(round(_WIDE_HALF_S * fs))
+    pieces = []
     for u in range(sort.templates.shape[0]):
         idx = np.flatnonzero(sort.units == u)
         if idx.size < rules.min_train_spikes:
@@ -244,15 +250,46 @@ def _window_units(xs, offset, sigma, fs, half, rules, channel, window):
         times = (offset + sort.samples[idx] + centre) / fs
         keep = drop_extra_spikes(times)
         idx, times = idx[keep], times[keep]
+        amp = sort.gains * np.ptp(tmpl)
+        snr = np.abs(sort.gains) * np.abs(tmpl).max() / sigma
         for i0, i1 in split_train(times, rules.max_gap_s, rules.min_train_spikes):
             sel = idx[i0:i1]
-            gains = sort.gains[sel]
-            snips = sort.snippets[sel]
-            wide = np.median(snippets_at(xs, sort.samples[sel], wide_half), axis=0)
-            out.append({"channel": channel, "window": window, "times": times[i0:i1],
-                        "samples": offset + sort.samples[sel], "amp": gains * np.ptp(tmpl),
-                        "snr": np.abs(gains) * np.abs(tmpl).max() / sigma, "snippets": snips,
-                        "wide": wide, "centre": centre})
+            pieces.append({"times": times[i0:i1], "own": sel, "amp": amp[sel], "snr": snr[sel],
+                           "centre": centre})
+    trains = _tracked(pieces, sort, rules)
+    wide_half = int(round(_WIDE_HALF_S * fs))
+    return [{"channel": channel, "window": window, "times": p["times"],
+             "samples": offset + sort.samples[p["own"]], "amp": p["amp"], "snr": p["snr"],
+             "snippets": sort.snippets[p["own"]], "centre": p["centre"],
+             "wide": np.median(snippets_at(xs, sort.samples[p["own"]], wide_half), axis=0),
+             "leftover": p.get("leftover", False)} for p in trains]
+
+
+def _tracked(pieces, sort, rules):
+    """The pieces, with those that fail the one-generator rule tracked into fibre trains."""
+    pool = [k for k, p in enumerate(pieces)
+            if needs_tracking(p["times"], np.abs(p["amp"]), rules)]
+    if not pool:
+        return pieces
+    cat = {key: np.concatenate([pieces[k][key] for k in pool])
+           for key in ("times", "own", "amp", "snr")}
+    source = np.concatenate([np.full(pieces[k]["times"].size, k) for k in pool])
+    order = np.argsort(cat["times"], kind="stable")
+    cat = {key: v[order] for key, v in cat.items()}
+    source = source[order]
+    labels = track_pool(cat["times"], np.abs(cat["amp"]), sort.snippets[cat["own"]], rules)
+    out = [p for k, p in enumerate(pieces) if k not in pool]
+    for lab in range(labels.max() + 1):
+        own = labels == lab
+        main = np.bincount(source[own]).argmax()
+        out.append({**{key: v[own] for key, v in cat.items()},
+                    "centre": pieces[main]["centre"]})
+    for k in pool:
+        rest = (source == k) & (labels < 0)
+        if rest.sum() >= rules.min_train_spikes:
+            out.append({**{key: v[rest] for key, v in cat.items()},
+                        "centre": pieces[k]["centre"],
+                        "leftover": bool(((source == k) & (labels >= 0)).any())})
     return out
 
 
@@ -278,6 +315,9 @@ def _tables(units, win_rows, fs, rules, n_ch):
         f = train_features(u["times"], u["amp"], u["snr"], u["snippets"], u["wide"], fs=fs,
                            rules=rules)
         kind, score, rule, reason = classify_train(f, rules)
+        if u["leftover"] and kind != "other":  # a remnant of a mixture names no generator
+            kind, score, rule = "other", round(1 - score, 3), "none"
+            reason = f"spikes left after the interleaved trains were tracked (as {reason})"
         if u.get("also_on"):
             reason += f"; also seen on {', '.join(sorted(u['also_on']))} (cross-talk)"
         f.pop("burst_fraction")
