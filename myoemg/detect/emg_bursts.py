@@ -2,7 +2,7 @@
 
 A voluntary contraction shows in the EMG as a burst of interference pattern: the moving-RMS
 envelope far above its resting level for as long as the grip is held (a maximal grip lasts ~3
-s, docs: domain reference, recording, SPEC.md §1). :func:`find_emg_grips` finds these bursts in
+s, docs: domain reference, recording). :func:`find_emg_grips` finds these bursts in
 the envelope of the cleaned EMG, in the same way :func:`myoemg.detect.trials.find_trials` finds
 grips in the force (the same run finder, :func:`~myoemg.detect.trials.merged_runs`, the same
 ``threshold_frac``, ``min_hold_s`` and ``merge_gap_s``), and says where each burst's
@@ -10,7 +10,8 @@ interference ends: the EMG **release**, from which after-discharges are searched
 from the force release otherwise.
 
 The steps, every level in multiples of each channel's resting level (all ours, no source
-gives them; SPEC.md §5 only says that after-activity is an envelope above the resting level):
+gives them; the domain reference, discharges, only says that after-activity is an envelope
+above the resting level):
 
 1. **Envelope**: the channels' moving-RMS envelopes (:class:`~myoemg.signal.envelope.Envelope`),
    read every :data:`STEP_S` seconds, each divided by its **resting level** (its
@@ -26,10 +27,10 @@ gives them; SPEC.md §5 only says that after-activity is an envelope above the r
    above :data:`END_FRACTION` of the grip level that lasts ``min_hold_s``.
 5. **Release** (end of the interference): where ``e`` falls through that level at the end of
    the hold (interpolated): the midpoint of the envelope's fall. For an interference that
-   stops abruptly, a centred RMS window of ``w`` s is at half the hold's
-   level ``w / 4`` s before the last interference (12.5 ms for 50 ms), so the release lies
-   within a quarter window of the true end, whatever the discharges after it do. A discharge
-   train weaker than half the grip level does not move it.
+   stops abruptly, a centred RMS window of ``w`` s still holds half its length of it at the
+   stop (0.71 of the level) and a quarter ``w / 4`` s later (0.5): the release lies a quarter
+   window (12.5 ms for 50 ms) after the last interference, so the discharge search starts
+   just past its end. A discharge train weaker than half the grip level does not move it.
 6. **Onset**: the last upward crossing of :data:`ACTIVE_FACTOR` before the hold (the EMG
    rises from rest there); **window end**: the next grip's onset or the end of the EMG.
 
@@ -61,8 +62,8 @@ ACTIVE_FACTOR = 4.0
 #: The level of a burst: this percentile of its envelope (ours, see the module docstring).
 LEVEL_PERCENTILE = 90.0
 #: A grip's interference is at least this multiple of rest (ours: 10x, 20 dB; maximal grips sit
-#: 30-40 dB above rest on the surface and needle EMG we simulate, and a surface EMG whose
-#: contraction is within 20 dB of rest is flagged low_snr by the quality checks anyway).
+#: 30-40 dB above rest in the surface and needle sessions of myoemg.sim; a weaker sustained
+#: burst is as likely a train of discharges or a slight movement as a grip).
 MIN_GRIP_RATIO = 10.0
 #: The hold and its end: the envelope above this fraction of the grip level (ours: half, -6 dB,
 #: the midpoint of the envelope's fall at the release; see the module docstring).
@@ -85,8 +86,9 @@ class EmgGrips:
     ----------
     trials : DataFrame
         One row per grip (:data:`EMG_GRIP_COLUMNS`): ``trial`` (1-based), ``onset_s``,
-        ``peak_s`` (largest envelope of the hold), ``release_s`` (end of the interference),
-        ``window_end_s`` (next onset or end of the EMG), in s from the first sample, and
+        ``peak_s`` (largest envelope of the hold), ``release_s`` (end of the interference;
+        NaN for a grip still held when the EMG ends), ``window_end_s`` (next onset or end of
+        the EMG), in s from the first sample, and
         ``level_db`` (grip level over rest, dB).
     rest_v : ndarray, shape (n_channels,)
         Resting envelope level of each channel, V (in the unit of the EMG).
@@ -135,7 +137,8 @@ def find_emg_grips(envelope, *, threshold_frac=0.3, min_hold_s=1.0, merge_gap_s=
         A grip's level above rest is at least this fraction of the strongest burst's (as
         ``threshold_frac`` of :func:`~myoemg.detect.trials.find_trials`, ours: 0.3).
     min_hold_s : float
-        Shortest hold, s (ours, as for the force; QMA grips last ~3 s, SPEC.md §1).
+        Shortest hold, s (ours, as for the force; QMA grips last ~3 s, docs: domain
+        reference, recording).
     merge_gap_s : float
         Dips shorter than this do not split a burst or a hold, s (as for the force).
     step_s : float
@@ -184,9 +187,10 @@ def _grip(e, a, b, level, dt, min_hold_s, merge_gap_s):
     if not held.size:
         return None
     h0, h1 = a + h_starts[held[0]], a + h_stops[held[0]]
-    # the fall through the half level at the end of the hold (interpolated)
+    # the fall through the half level at the end of the hold (interpolated); a hold that
+    # lasts to the end of the EMG has no release in it
     down = level_crossings(e[h1 - 1:h1 + 1], half, direction="down")
-    release = h1 - 1 + (down[0] if down.size else 1.0)
+    release = h1 - 1 + down[0] if down.size else np.nan
     lo = max(a - 1, 0)  # the burst's first point is above the level: its rise is before it
     ups = level_crossings(e[lo:h0 + 1], ACTIVE_FACTOR, direction="up")
     onset = lo + (ups[-1] if ups.size else 0.0)
@@ -201,9 +205,9 @@ def _no_grip_reason(levels, min_hold_s):
         return (f"no burst of EMG activity above {ACTIVE_FACTOR:g} x its resting level for "
                 f"{min_hold_s:g} s: no contraction found")
     return (f"{levels.size} burst(s) of EMG activity, the strongest "
-            f"{20 * np.log10(levels.max()):.0f} dB above rest: none is an interference pattern "
-            f"of {20 * np.log10(MIN_GRIP_RATIO):.0f} dB or more held for {min_hold_s:g} s, "
-            "so no contraction was found")
+            f"{20 * np.log10(levels.max()):.0f} dB above rest, but none holds an interference "
+            f"pattern ({20 * np.log10(MIN_GRIP_RATIO):.0f} dB or more above rest, staying above "
+            f"half its level) for {min_hold_s:g} s: no contraction found")
 
 
 __all__ = ["ACTIVE_FACTOR", "EMG_GRIP_COLUMNS", "END_FRACTION", "LEVEL_PERCENTILE",

@@ -165,13 +165,16 @@ def _grips_in_emg(rec, group, env, search, notes):
                      f"{grips.reason}; no trial, so discharges were searched in the whole "
                      "recording")
     else:
+        n_held = int(grips.trials["release_s"].isna().sum())
+        held = (f"; {n_held} still held when the EMG ends has no release, so nothing is "
+                "searched after it" if n_held else "")
         notes.append(
             f"grips found from the EMG, not from a force: {len(grips.trials)} burst(s) of "
             f"interference pattern in {where} (column grip_from = 'emg'); onset_s is where "
             "the EMG rises from rest, release_s where the burst's interference ends (its "
             "envelope falls through half the grip's level), and discharges are searched "
-            "from there; without a force there is no relaxation time or peak force (left "
-            "empty, never estimated)")
+            f"from there{held}; without a force there is no relaxation time or peak force "
+            "(left empty, never estimated)")
     return emg_grip_trials(grips.trials, start_s=group.start_s, cues=search.cues)
 
 
@@ -190,7 +193,7 @@ def _discharges(cleaned, fs, names, t0, trials, electrode):
     """
     if len(trials):
         windows = [(r - t0, e - t0) for r, e in zip(trials["release_s"], trials["window_end_s"],
-                                                     strict=True) if np.isfinite(r)]
+                                                     strict=True) if np.isfinite(r) and e > r]
     else:
         windows = None  # EMG only: search the whole recording
     dec = detect_discharges(cleaned, fs=fs, ch_names=names, search_s=windows,
