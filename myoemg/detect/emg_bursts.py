@@ -14,9 +14,10 @@ gives them; the domain reference, discharges, only says that after-activity is a
 above the resting level):
 
 1. **Envelope**: the channels' moving-RMS envelopes (:class:`~myoemg.signal.envelope.Envelope`),
-   read every :data:`STEP_S` seconds, each divided by its **resting level** (its
-   :data:`REST_PERCENTILE`-th percentile) and averaged over channels: one trace ``e`` that is
-   about 1 at rest.
+   read every :data:`STEP_S` seconds, each divided by its **resting level** (its median,
+   :data:`REST_PERCENTILE`) and averaged over channels: one trace ``e`` that is about 1 at
+   rest. A recording that is contracted more than half of the time has no such rest: its
+   grips are not found (and a note says so).
 2. **Bursts**: ``e`` above :data:`ACTIVE_FACTOR` (runs closer than ``merge_gap_s`` merged) for
    at least ``min_hold_s``. A burst may hold a grip and the discharges that follow it.
 3. **Grip level** of a burst: the :data:`LEVEL_PERCENTILE`-th percentile of ``e`` over it (the
@@ -53,9 +54,11 @@ from .trials import merged_runs
 #: its first spectral null, so reading it every 10 ms keeps its shape; crossings are
 #: interpolated between the points).
 STEP_S = 0.01
-#: The resting level of a channel: this percentile of its envelope (ours, as the quality
-#: check's activity-to-rest ratio: holds while contractions fill < 90 % of the recording).
-REST_PERCENTILE = 10.0
+#: The resting level of a channel: this percentile of its envelope (ours: the median, as a
+#: grip session rests more than it grips (3 s grips with rests between, docs: domain
+#: reference, recording); a low percentile would fall into the gaps between the potentials of
+#: a muscle that never rests quite silently, and make its resting activity look like a burst).
+REST_PERCENTILE = 50.0
 #: A burst of activity: envelope above this multiple of rest (ours: 4x, 12 dB; the 50 ms RMS
 #: of resting noise varies by ~7 %, so rest never reaches it).
 ACTIVE_FACTOR = 4.0

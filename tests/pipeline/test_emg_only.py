@@ -104,3 +104,25 @@ def test_emg_grips_go_through_saving_and_the_report(myotonic, tmp_path):
     html = res.to_html(tmp_path / "report.html").read_text(encoding="utf-8")
     assert "grips found from the EMG; no force, so no relaxation time" in html
     assert "grip found from the EMG (no force)" in html
+
+
+def test_real_mvc_and_release_without_force(shared_data):
+    # forearm-flexor surface EMG, two maximal contractions, each ending in a clean release
+    # (../shared/data/README.md: at about 3.9-7.3 s and 40.7-45.4 s); no myotonia
+    res = myoemg.analyze(shared_data / "spike2py" / "tremor_mvc_flex.smr", verbose="error")
+    tr = res.trials
+    assert len(tr) == 2 and (tr.grip_from == "emg").all()
+    assert ((tr.release_s > [6.0, 43.0]) & (tr.release_s < [7.5, 45.5])).all(), tr.release_s
+    assert res.summary.n_myotonic_discharges == 0 and not tr.myotonic.any()
+
+
+def test_a_recording_that_stops_during_a_grip_has_no_release_for_it():
+    rec, truth = simulate_session(fs_emg=1000.0, fs_force=100.0, n_trials=2, seed=5)
+    stop = int((truth.trials.release_s.iloc[-1] - 1.0) * 1000)  # 1 s before the last let-go
+    emg = rec.emg[0]
+    cut = Recording([Channel(emg.name, "emg", emg.data[:stop], emg.fs, "V")], source="cut.edf")
+    res = myoemg.analyze(cut)
+    assert len(res.trials) == 2 and np.isnan(res.trials.release_s.iloc[-1])
+    assert np.isfinite(res.trials.release_s.iloc[0])
+    assert any("still held when the EMG ends" in n for n in res.summary.notes)
+    assert not (res.discharges.trial == 2).any()  # nothing searched after a grip still held
