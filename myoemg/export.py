@@ -96,15 +96,16 @@ def events_table(trials, discharges=None) -> pd.DataFrame:
     rows = []
     for tr in trials.itertuples(index=False):
         k = int(tr.trial)
+        relaxed = None if pd.isna(tr.relaxed) else bool(tr.relaxed)  # NA: a grip from the EMG
         common = {"trial": k, "channel": None, "kind": None, "rt90_5_s": tr.rt90_5_s,
-                  force_col: getattr(tr, force_col), "relaxed": bool(tr.relaxed)}
+                  force_col: getattr(tr, force_col), "relaxed": relaxed}
         if np.isfinite(tr.onset_s) and np.isfinite(tr.release_s):
             rows.append({"onset": tr.onset_s, "duration": tr.release_s - tr.onset_s,
                          "trial_type": f"grip/{k}", **common})
-        end = tr.t5_s if tr.relaxed else tr.window_end_s
+        end = tr.t5_s if relaxed else tr.window_end_s
         if np.isfinite(tr.t90_s) and np.isfinite(end):
             rows.append({"onset": tr.t90_s, "duration": max(end - tr.t90_s, 0.0),
-                         "trial_type": f"relaxation/{k}" + ("" if tr.relaxed else "/censored"),
+                         "trial_type": f"relaxation/{k}" + ("" if relaxed else "/censored"),
                          **common})
     if discharges is not None:
         for d in discharges.itertuples(index=False):

@@ -103,12 +103,14 @@ def test_save_writes_the_contract(tmp_path):
     assert "discharges" in paths and paths["discharges"].exists()
 
 
-def test_emg_only_recording_gives_empty_trials_and_a_reason():
+def test_emg_only_recording_finds_grips_in_the_emg_without_relaxation_times():
+    # the grips come from the EMG (tests/pipeline/test_emg_only.py checks them against truth)
     rec, _ = simulate_session(fs_emg=1000.0, fs_force=100.0, n_trials=2, seed=3)
     res = myoemg.analyze(rec.select(["EMG FDS"]))
-    assert len(res.trials) == 0 and list(res.trials.columns) == TRIAL_TABLE_COLUMNS
+    assert len(res.trials) == 2 and list(res.trials.columns) == TRIAL_TABLE_COLUMNS
+    assert (res.trials.grip_from == "emg").all() and res.trials.rt90_5_s.isna().all()
     assert any("no force channel" in n for n in res.summary.notes)
-    assert res.summary.n_trials == 0
+    assert res.summary.n_trials == 2 and res.summary.n_relaxed == 0
 
 
 def test_force_without_grips_names_the_file():

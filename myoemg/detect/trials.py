@@ -54,10 +54,32 @@ def trial_columns(unit="N") -> list:
 TRIAL_COLUMNS = trial_columns("N")
 
 
-def _segments(mask):
-    """Start and stop indices (stop exclusive) of the True runs of a 1-D boolean array."""
-    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+def merged_runs(mask, *, max_gap) -> tuple[np.ndarray, np.ndarray]:
+    """Start and stop indices (stop exclusive) of the True runs of a 1-D boolean array.
+
+    Runs separated by at most ``max_gap`` False samples are merged into one (a dip below a
+    threshold shorter than that does not split a contraction). Shared by the grip finders of
+    the force (:func:`find_trials`) and of the EMG
+    (:func:`myoemg.detect.emg_bursts.find_emg_grips`).
+
+    Parameters
+    ----------
+    mask : ndarray of bool, shape (n_times,)
+        Where the signal is above its threshold.
+    max_gap : float
+        Longest gap that is bridged, in samples.
+
+    Returns
+    -------
+    starts, stops : ndarray of int, shape (n_runs,)
+    """
+    edges = np.diff(np.concatenate([[0], np.asarray(mask).astype(np.int8), [0]]))
+    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    if not starts.size:
+        return starts, stops
+    keep = np.concatenate([[True], (starts[1:] - stops[:-1]) > max_gap])
+    # a merged run ends where the last run of its group ends: the one before the next kept start
+    return starts[keep], stops[np.concatenate([keep[1:], [True]])]
 
 
 @verbose
@@ -128,12 +150,7 @@ def find_trials(force, *, fs, threshold_frac=0.3, min_hold_s=1.0, merge_gap_s=0.
     if not span > 0 or span < 1e-6 * max(1.0, abs(rest)):
         raise NoTrialsError("force is flat: no grip found. Is this the force channel?")
     above = xf > rest + threshold_frac * span
-    starts, stops = _segments(above)
-    # Merge segments separated by short dips.
-    keep = np.concatenate([[True], (starts[1:] - stops[:-1]) > merge_gap_s * fs])
-    group = np.cumsum(keep) - 1
-    starts = starts[keep]
-    stops = np.array([stops[group == g].max() for g in range(group.max() + 1)])
+    starts, stops = merged_runs(above, max_gap=merge_gap_s * fs)
     held_s = (stops - starts) / fs
     long_enough = held_s >= min_hold_s
     if not long_enough.any():

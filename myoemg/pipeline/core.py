@@ -27,7 +27,7 @@ from ..results import Analysis, Summary
 from ..signal import EMG_BANDS_HZ, FORCE_LOWPASS_HZ
 from ..utils import ChannelError, SignalQualityError, check_option, logger, one_blas_thread, verbose
 from ..utils._memory import release_freed_memory
-from .emg_step import emg_measures
+from .emg_step import GripSearch, emg_measures
 from .force_step import force_trials
 from .tables import TRIAL_MYOTONIC_RULE, session_numbers, trial_table
 
@@ -130,19 +130,24 @@ def _analyze(recording, *, emg, force, electrode, detect, band_hz, mains_hz, for
     force_unit = force_ch.unit if force_ch is not None else None
     force_xf = checks.force_filtered.get(force_ch.name) if force_ch is not None else None
 
+    cues = find_cues(rec, pattern=cue_pattern, channel=cue_channel)
     trials, force_notes = force_trials(
         rec, force_ch, early_flags, lowpass_hz=force_lowpass_hz,
         threshold_frac=trial_threshold_frac, min_hold_s=min_hold_s,
-        reference=relaxation_reference,
-        cues=find_cues(rec, pattern=cue_pattern, channel=cue_channel),
+        reference=relaxation_reference, cues=cues,
         filtered=force_xf if force_lowpass_hz == FORCE_LOWPASS_HZ else None)
     # the last use of the low-passed force: let it go before the EMG is cleaned
     no_return = force_return_codes(trials, force_ch, force_xf)
     del force_xf
     checks.force_filtered.clear()
     release_freed_memory()
+    # no force: the grips are found in the EMG itself (grip_from 'emg', no relaxation time)
     emg_result = emg_measures(rec, trials, band=band, mains_hz=mains_hz, electrode=electrode,
-                              detect=detect, snr_channels=set(checks.needs_snr))
+                              detect=detect, snr_channels=set(checks.needs_snr),
+                              grip_search=GripSearch(trial_threshold_frac, min_hold_s, cues)
+                              if force_ch is None else None)
+    if emg_result.trials is not None:
+        trials, no_return = emg_result.trials, None
     flags = checks.flags(emg_result.snr_db)
     quality_notes = [*flag_notes(flags), *aside_notes]
     trials = trial_table(trials, emg_result, flags, force_ch, emg_chans, detect,
@@ -150,7 +155,7 @@ def _analyze(recording, *, emg, force, electrode, detect, band_hz, mains_hz, for
     session = session_numbers(trials, emg_result.discharges,
                               emg_assessed=bool(emg_chans) and detect,
                               device=rec.metadata.get("device"), grading=grading,
-                              force_unit=force_unit or "N")
+                              force_unit=force_unit or "N", has_force=force_ch is not None)
     params = {"electrode": electrode, "emg_band_hz": list(band), "mains_hz": mains_hz,
               "force_lowpass_hz": force_lowpass_hz, "trial_threshold_frac": trial_threshold_frac,
               "min_hold_s": min_hold_s, "relaxation_reference": relaxation_reference,

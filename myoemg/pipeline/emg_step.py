@@ -20,12 +20,14 @@ from ..detect.discharges import (
     TEMPLATE_COLUMNS,
     detect_discharges,
 )
+from ..detect.emg_bursts import find_emg_grips
 from ..metrics import after_activity
 from ..metrics.letgo import letgo_emg_ratio
 from ..quality import emg_snr_db
 from ..recording import Recording
 from ..signal.envelope import Envelope
 from ..signal.filters import clean_emg_rows
+from .force_step import emg_grip_trials
 
 #: A train searched from a release may start this much before the release estimate, s: its
 #: first potential is timed by its centre, and the release by the force (ours: a snippet).
@@ -43,6 +45,23 @@ def _empty_templates() -> pd.DataFrame:
     return pd.DataFrame(columns=TEMPLATE_COLUMNS)
 
 
+@dataclass(frozen=True)
+class GripSearch:
+    """Find the grips in the EMG itself (a session without force), with these options.
+
+    Attributes
+    ----------
+    threshold_frac, min_hold_s : float
+        As for the force (:func:`myoemg.detect.emg_bursts.find_emg_grips`).
+    cues : ndarray, shape (n_cues,)
+        "Relax" cue times in recording time, s, for ``reaction_s``.
+    """
+
+    threshold_frac: float
+    min_hold_s: float
+    cues: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+
 @dataclass
 class EmgResult:
     """What the EMG step returns.
@@ -58,6 +77,10 @@ class EmgResult:
     snr_db : dict of str -> float
         Activity-to-rest ratio, dB, of each analysed EMG channel, on its cleaned envelope
         (for the quality flag ``low_snr``).
+    trials : DataFrame | None
+        The trials found in the EMG when a :class:`GripSearch` was asked for
+        (:func:`~myoemg.pipeline.force_step.emg_grip_trials`, possibly empty); None when the
+        trials came from the force.
     """
 
     after_activity_s: np.ndarray
@@ -67,10 +90,11 @@ class EmgResult:
     spikes: pd.DataFrame = field(default_factory=_empty_spikes)
     templates: pd.DataFrame = field(default_factory=_empty_templates)
     snr_db: dict = field(default_factory=dict)
+    trials: pd.DataFrame | None = None
 
 
 def emg_measures(rec: Recording, trials: pd.DataFrame, *, band, mains_hz, electrode,
-                 detect, snr_channels=()) -> EmgResult:
+                 detect, snr_channels=(), grip_search: GripSearch | None = None) -> EmgResult:
     """After-activity and discharges after each release, from EMG cleaned once.
 
     ``snr_channels`` names the EMG channels whose activity-to-rest ratio the quality checks
@@ -79,12 +103,16 @@ def emg_measures(rec: Recording, trials: pd.DataFrame, *, band, mains_hz, electr
 
     EMG channels are taken in groups of one rate and start (:meth:`Recording.channel_groups`):
     each group is filtered and measured on its own, and the tables are merged.
+
+    With a :class:`GripSearch` (a session without force) the grips are found in the envelope
+    of the first group (:func:`myoemg.detect.emg_bursts.find_emg_grips`) and replace
+    ``trials`` (:attr:`EmgResult.trials`): every measure, the discharge search included, then
+    starts at each grip's EMG release, as it starts at the force release otherwise. Without
+    any grip in the EMG the discharges are searched in the whole recording; a note says so.
     """
-    after = np.full(len(trials), np.nan)
-    letgo = np.full(len(trials), np.nan)
-    discharges = pd.DataFrame(columns=[*DISCHARGE_COLUMNS, "trial"])
     if not rec.emg:
-        return EmgResult(after, letgo, discharges,
+        return EmgResult(np.full(len(trials), np.nan), np.full(len(trials), np.nan),
+                         pd.DataFrame(columns=[*DISCHARGE_COLUMNS, "trial"]),
                          ["no EMG channel: discharges and after-activity not measured"])
     groups = rec.channel_groups("emg")
     notes = [n for g in groups for n in g.notes]
@@ -92,6 +120,7 @@ def emg_measures(rec: Recording, trials: pd.DataFrame, *, band, mains_hz, electr
         notes.append("EMG analysed in {} groups of one rate and start: {}".format(
             len(groups), "; ".join(f"{', '.join(g.names)} at {g.fs:g} Hz" for g in groups)))
     per_channel, letgo_g, found, snr = [], [], [], {}
+    from_emg = None
     for g in groups:
         # Filter once: the envelope, the SNR and the discharge detector share the cleaned EMG.
         cleaned, _ = clean_emg_rows(g.rows, fs=g.fs, band_hz=band, mains_hz=mains_hz)
@@ -99,8 +128,10 @@ def emg_measures(rec: Recording, trials: pd.DataFrame, *, band, mains_hz, electr
             if name in snr_channels:
                 snr[name] = emg_snr_db(None, fs=g.fs, envelope=Envelope(
                     cleaned[i], fs=g.fs, window_s=ENVELOPE_WINDOW_S))
+        env = Envelope(cleaned, fs=g.fs, window_s=ENVELOPE_WINDOW_S)
+        if grip_search is not None and from_emg is None:
+            trials = from_emg = _grips_in_emg(rec, g, env, grip_search, notes)
         if len(trials):
-            env = Envelope(cleaned, fs=g.fs, window_s=ENVELOPE_WINDOW_S)
             t0 = g.start_s
             rest = [(on - t0 - 1.2, on - t0 - 0.2) for on in trials["onset_s"]]
             after_g, _ = after_activity(None, fs=g.fs, release_s=trials["release_s"] - t0,
@@ -112,15 +143,39 @@ def emg_measures(rec: Recording, trials: pd.DataFrame, *, band, mains_hz, electr
         if detect:
             found.append(_discharges(cleaned, g.fs, list(g.names), g.start_s, trials,
                                      electrode))
-        del cleaned
-    if per_channel:
-        after = _row_nanmax(np.hstack(per_channel))  # longest over channels
-        letgo = _row_nanmax(np.hstack(letgo_g))
-    out = EmgResult(after, letgo, discharges, notes, snr_db=snr)
+        del cleaned, env
+    after = _row_nanmax(np.hstack(per_channel)) if per_channel else \
+        np.full(len(trials), np.nan)  # longest over channels
+    letgo = _row_nanmax(np.hstack(letgo_g)) if letgo_g else np.full(len(trials), np.nan)
+    out = EmgResult(after, letgo, pd.DataFrame(columns=[*DISCHARGE_COLUMNS, "trial"]), notes,
+                    snr_db=snr, trials=from_emg)
     if detect:
         out.discharges, out.spikes, out.templates = _merge_groups(found)
         out.after_activity_s = _extend_by_discharges(trials, out.discharges, after)
     return out
+
+
+def _grips_in_emg(rec, group, env, search, notes):
+    """Trials from the grips in one group's EMG envelope; a note says how they were found."""
+    grips = find_emg_grips(env, threshold_frac=search.threshold_frac,
+                           min_hold_s=search.min_hold_s)
+    where = f"{', '.join(group.names)} at {group.fs:g} Hz"
+    if not len(grips.trials):
+        notes.append(f"no contraction found in the EMG of {rec.source_name} ({where}): "
+                     f"{grips.reason}; no trial, so discharges were searched in the whole "
+                     "recording")
+    else:
+        n_held = int(grips.trials["release_s"].isna().sum())
+        held = (f"; {n_held} still held when the EMG ends has no release, so nothing is "
+                "searched after it" if n_held else "")
+        notes.append(
+            f"grips found from the EMG, not from a force: {len(grips.trials)} burst(s) of "
+            f"interference pattern in {where} (column grip_from = 'emg'); onset_s is where "
+            "the EMG rises from rest, release_s where the burst's interference ends (its "
+            "envelope falls through half the grip's level), and discharges are searched "
+            f"from there{held}; without a force there is no relaxation time or peak force "
+            "(left empty, never estimated)")
+    return emg_grip_trials(grips.trials, start_s=group.start_s, cues=search.cues)
 
 
 def _row_nanmax(a):
@@ -138,7 +193,7 @@ def _discharges(cleaned, fs, names, t0, trials, electrode):
     """
     if len(trials):
         windows = [(r - t0, e - t0) for r, e in zip(trials["release_s"], trials["window_end_s"],
-                                                     strict=True) if np.isfinite(r)]
+                                                     strict=True) if np.isfinite(r) and e > r]
     else:
         windows = None  # EMG only: search the whole recording
     dec = detect_discharges(cleaned, fs=fs, ch_names=names, search_s=windows,
@@ -180,4 +235,5 @@ def _extend_by_discharges(trials, discharges, after_s):
     return np.fmax(after_s, by_discharge)
 
 
-__all__ = ["ENVELOPE_WINDOW_S", "RELEASE_TOLERANCE_S", "EmgResult", "emg_measures"]
+__all__ = ["ENVELOPE_WINDOW_S", "RELEASE_TOLERANCE_S", "EmgResult", "GripSearch",
+           "emg_measures"]

@@ -30,9 +30,9 @@ def force_trials(rec, force_ch, flags, *, lowpass_hz, threshold_frac, min_hold_s
     the quality checks; low-passed here once when None.
     """
     if force_ch is None:
-        note = (f"no force channel in {rec.source_name}: analysed for EMG only, so the trials "
-                "table is empty (give a force file or name the channel with force=)")
-        return pd.DataFrame({c: pd.Series(dtype=float) for c in TRIAL_TABLE_COLUMNS}), [note]
+        note = (f"no force channel in {rec.source_name}: analysed for EMG only, without "
+                "relaxation times (give a force file or name the channel with force=)")
+        return empty_trials(), [note]
     if filtered is None and force_ch.n_times > 16:
         filtered = lowpass(force_ch.data, fs=force_ch.fs, cutoff_hz=lowpass_hz)
     try:
@@ -50,6 +50,7 @@ def force_trials(rec, force_ch, flags, *, lowpass_hz, threshold_frac, min_hold_s
                  "t50_s", "t5_s"]
     trials[time_cols] += force_ch.start_s
     trials["reaction_s"] = reaction_times(trials["release_s"], trials["onset_s"], cues)
+    trials["grip_from"] = "force"
     notes = []
     if _TORQUE_LABEL.search(force_ch.name):
         notes.append(f"force channel {force_ch.name!r} is labelled a torque: a joint torque (N m "
@@ -73,6 +74,46 @@ def force_trials(rec, force_ch, flags, *, lowpass_hz, threshold_frac, min_hold_s
     return trials, notes
 
 
+def empty_trials() -> pd.DataFrame:
+    """The trials table of a session without grips: the columns, no row."""
+    text = ("grip_from", "reference", "quality_flags", "rt_flag_reason")
+    return pd.DataFrame({c: pd.Series(dtype=object if c in text else float)
+                         for c in TRIAL_TABLE_COLUMNS})
+
+
+def emg_grip_trials(grips, *, start_s, cues) -> pd.DataFrame:
+    """Trials from the grips found in the EMG (no force): times, no relaxation time.
+
+    Parameters
+    ----------
+    grips : DataFrame
+        :attr:`myoemg.detect.emg_bursts.EmgGrips.trials`, in s from the EMG's first sample.
+    start_s : float
+        Recording time of that first sample, s.
+    cues : ndarray, shape (n_cues,)
+        "Relax" cue times (:func:`myoemg.detect.trials.find_cues`), s, for ``reaction_s``
+        (the EMG release minus the cue).
+
+    Returns
+    -------
+    trials : DataFrame
+        ``trial``, ``grip_from`` ('emg'), ``onset_s``, ``peak_s`` (largest envelope),
+        ``release_s`` (end of the interference), ``window_end_s``, ``reaction_s`` in
+        recording time; ``relaxed`` unknown (NA) and every force and relaxation column NaN:
+        without a force nothing of the relaxation is measured, nothing is estimated.
+    """
+    trials = empty_trials().reindex(range(len(grips)))
+    trials["trial"] = grips["trial"].to_numpy()
+    trials["grip_from"] = "emg"
+    for col in ("onset_s", "peak_s", "release_s", "window_end_s"):
+        trials[col] = grips[col].to_numpy(float) + start_s
+    trials["relaxed"] = pd.array([pd.NA] * len(grips), dtype="boolean")
+    trials["reference"] = None
+    trials["rt_flag_reason"] = ""  # no relaxation, nothing of its own to flag
+    trials["reaction_s"] = reaction_times(trials["release_s"], trials["onset_s"], cues)
+    return trials
+
+
 def _clipped_grips(flags, force_ch, trials):
     """Whether the force of each trial is clipped (quality flag) from its onset to its hold end."""
     hit = flags[(flags["channel"] == force_ch.name) & (flags["code"] == "clipped")] \
@@ -85,4 +126,4 @@ def _clipped_grips(flags, force_ch, trials):
     return ((start[None, :] < b[:, None]) & (end[None, :] > a[:, None])).any(axis=1)
 
 
-__all__ = ["force_trials"]
+__all__ = ["emg_grip_trials", "empty_trials", "force_trials"]

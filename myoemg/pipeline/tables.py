@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -19,11 +20,13 @@ def trial_table_columns(force_unit="N") -> list:
 
     Force columns carry the unit: ``peak_force_n`` / ``baseline_n`` / ``ref_force_n`` for a
     force in newtons, ``peak_force_au`` / ``baseline_au`` / ``ref_force_au`` otherwise.
+    ``grip_from`` says where the grip was found: 'force', or 'emg' in a session without force
+    (no relaxation time then).
     """
     sfx = force_suffix(force_unit)
-    return ["trial", "onset_s", "release_s", "peak_s", f"peak_force_{sfx}", f"baseline_{sfx}",
-            "rt90_5_s", "rt90_50_s", "rt50_5_s", "relaxed", "t90_s", "t50_s", "t5_s",
-            "window_end_s",
+    return ["trial", "grip_from", "onset_s", "release_s", "peak_s", f"peak_force_{sfx}",
+            f"baseline_{sfx}", "rt90_5_s", "rt90_50_s", "rt50_5_s", "relaxed", "t90_s",
+            "t50_s", "t5_s", "window_end_s",
             # relaxation reference, sag and optional times (myoemg.metrics.relaxation)
             "reference", f"ref_force_{sfx}", "sag_pct", "rt100_5_s", "rt100_50_s", "reaction_s",
             "after_activity_s", "letgo_emg_ratio", "myotonic", "discharge_count",
@@ -57,8 +60,9 @@ def trial_table(trials, emg_result, flags, force_ch, emg_chans, detect,
     trials["myotonic"] = trials["discharge_count"] > 0
     span = ((emg_chans[0].start_s, emg_chans[0].start_s + emg_chans[0].duration_s)
             if emg_chans else None)
-    quality = trial_quality(trials, flags, force=force_ch, emg_span_s=span,
-                            no_return=no_return)
+    # a grip found in the EMG has relaxed unknown (NA): its window runs to the next onset
+    quality = trial_quality(trials.assign(relaxed=trials["relaxed"].fillna(False)), flags,
+                            force=force_ch, emg_span_s=span, no_return=no_return)
     relax_note = trials.get("rt_flag_reason", pd.Series("", index=trials.index)).fillna("")
     trials = trials.drop(columns=QUALITY_TRIAL_COLUMNS, errors="ignore").join(quality)
     trials["rt_flag_reason"] = [
@@ -91,10 +95,16 @@ def _myotonic_units(trials, discharges):
 
 
 def session_numbers(trials, discharges, *, emg_assessed, device, grading,
-                    force_unit) -> dict:
-    """Warm-up, grade and session counts: the keyword arguments of Summary they fill."""
+                    force_unit, has_force=True) -> dict:
+    """Warm-up, grade and session counts: the keyword arguments of Summary they fill.
+
+    Without a force (``has_force`` False) there is no relaxation time: the grade says so
+    (:func:`_without_force`).
+    """
     rt = trials["rt90_5_s"].to_numpy(float)
-    relaxed = trials["relaxed"].to_numpy(bool) if len(trials) else np.zeros(0, bool)
+    known = trials["relaxed"].astype("boolean")  # NA: a grip found in the EMG, no force
+    relaxed = known.fillna(False).to_numpy(bool)
+    censored = (~known).fillna(False).to_numpy(bool)  # the force never reached 5 %
     lower_bound = (trials["window_end_s"] - trials["t90_s"]).to_numpy(float)
     myo = discharges[discharges["kind"] == "myotonic"] if len(discharges) else discharges
     myotonic_trials = trials["myotonic"].to_numpy(bool) if emg_assessed and len(trials) \
@@ -110,14 +120,16 @@ def session_numbers(trials, discharges, *, emg_assessed, device, grading,
                  if evidence is False else None)
     warm = warmup_summary(rt, rt90_50_s=trials["rt90_50_s"].to_numpy(float),
                           rt50_5_s=trials["rt50_5_s"].to_numpy(float), peak_force=peak,
-                          force_unit=force_unit, censored=~relaxed, lower_bound_s=lower_bound,
+                          force_unit=force_unit, censored=censored, lower_bound_s=lower_bound,
                           myotonic_evidence=evidence, voluntary_letgo=voluntary)
-    grade = grade_severity(rt, censored=~relaxed, lower_bound_s=lower_bound,
+    grade = grade_severity(rt, censored=censored, lower_bound_s=lower_bound,
                            myotonic_trials=myotonic_trials if emg_assessed else None,
                            voluntary_letgo=voluntary,
                            after_activity_s=trials["after_activity_s"].to_numpy(float),
-                           peak_force=peak, force_unit=force_unit, device=device,
-                           **grade_kw)
+                           peak_force=peak if has_force else None, force_unit=force_unit,
+                           device=device, **grade_kw)
+    if not has_force:
+        grade = _without_force(grade, int(myotonic_trials.sum()) if emg_assessed else None)
     return dict(
         n_trials=int(len(trials)), n_relaxed=int(relaxed.sum()),
         myotonic_evidence=evidence, warmup=warm, grade=grade,
@@ -128,6 +140,27 @@ def session_numbers(trials, discharges, *, emg_assessed, device, grading,
         n_discharges=int(len(discharges)),
         n_myotonic_discharges=int(len(myo)) if emg_assessed else None,
         n_myotonic_trials=int(myotonic_trials.sum()) if emg_assessed else None)
+
+
+def _without_force(grade, n_myotonic_trials):
+    """The grade of a session without force: not graded, for want of relaxation times.
+
+    The reasons say why and what the EMG showed after the releases found in it (reported,
+    not graded: the grade rests on relaxation times, docs: domain reference, grading).
+    """
+    n = grade.numbers.n_trials
+    if not n:
+        emg = "no grip found in the EMG either"
+    elif n_myotonic_trials is None:
+        emg = f"{n} grip(s) found from the EMG; discharges not assessed"
+    else:
+        emg = (f"{n} grip(s) found from the EMG, myotonic discharges after the release of "
+               f"{n_myotonic_trials} of them (reported, not graded)")
+    kept = [r for r in grade.reasons if not r.startswith("no trial with a relaxation time")]
+    return replace(grade, grade=None, label="not graded",
+                   text=f"not graded (no force, so no relaxation time) - {grade.disclaimer}",
+                   reasons=("no force channel: no relaxation time, so nothing to grade", emg,
+                            *kept))
 
 
 __all__ = ["TRIAL_MYOTONIC_RULE", "TRIAL_TABLE_COLUMNS", "session_numbers", "trial_table",

@@ -88,8 +88,12 @@ def trial_figure(row, trials, force_ch, emg, trains):
     k = int(row["trial"])
     peak = row.get(force_column(trials)[0])
     rt = row.get("rt90_5_s")
-    head = (f"trial {k}: RT90-5 {rt:.2f} s" if row.get("relaxed") and _finite(rt)
-            else f"trial {k}: did not relax within the window")
+    if row.get("grip_from") == "emg":  # no force (relaxed is NA): no relaxation to speak of
+        head = f"trial {k}: grip found from the EMG (no force)"
+    elif row.get("relaxed") and _finite(rt):
+        head = f"trial {k}: RT90-5 {rt:.2f} s"
+    else:
+        head = f"trial {k}: did not relax within the window"
     if _finite(peak):
         head += f", peak force {peak:.0f} {unit}"
     return trial_svg(row, force, traces, trains, (t0, t1), title=head)
@@ -146,8 +150,8 @@ def relaxation_curves(trials, force_ch):
 
 def session_figures(trials, force_ch, grade):
     """SVGs of the relaxation overview: overlay, and RT and peak force per trial."""
-    if not len(trials):
-        return {}
+    if not len(trials) or ("grip_from" in trials and (trials["grip_from"] == "emg").all()):
+        return {}  # no grip, or grips found from the EMG: no relaxation to draw
     uln = grade.uln.uln_s if grade is not None else None
     t90 = (trials["t90_s"] - trials["release_s"]).to_numpy(float)
     offset = float(np.nanmedian(t90)) if np.isfinite(t90).any() else 0.0

@@ -1,7 +1,8 @@
 """Real recordings without myotonia (../shared/data) through the whole pipeline: no myotonic call.
 
 Every EMG file that ``myoemg.read`` opens is analysed with ``myoemg.analyze`` (force-free files
-are searched whole); none may give a myotonic unit train. Skips cleanly without the data.
+are searched after the releases of the grips found in their EMG, or whole when the EMG shows
+none); none may give a myotonic unit train. Skips cleanly without the data.
 """
 
 from pathlib import Path
