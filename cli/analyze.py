@@ -32,9 +32,11 @@ def _print(result, paths, wording):
     for note in s.notes:
         print(f"note: {wording(note)}")
     if len(result.trials):
-        shown = [c for c in _SHOW if c in result.trials.columns]
-        print(result.trials[shown].to_string(index=False, float_format=lambda v: f"{v:.3f}",
-                                             na_rep="-"))
+        shown = result.trials[[c for c in _SHOW if c in result.trials.columns]].copy()
+        for col in shown.columns:  # to_string's na_rep skips the NA of nullable booleans
+            if shown[col].dtype.name == "boolean":
+                shown[col] = shown[col].astype(object).where(shown[col].notna(), "-")
+        print(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}", na_rep="-"))
     found = ("not measured" if s.n_myotonic_discharges is None else
              f"{s.n_myotonic_discharges} in {s.n_myotonic_trials} trials")
     print(f"pattern: {s.pattern} ({s.pattern_reason}); myotonic discharges: {found}")

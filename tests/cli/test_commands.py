@@ -118,3 +118,16 @@ def test_a_bug_is_exit_70_and_says_so(tmp_path, capsys, monkeypatch):
     assert "bug in myoemg" in err and "Traceback" not in err
     with pytest.raises(ZeroDivisionError):
         main(["analyze", str(SAMPLES / "grip_warmup.edf"), "--out", str(tmp_path), "--debug"])
+
+
+def test_emg_only_table_prints_unknowns_as_dashes(tmp_path, capsys):
+    # grips found from the EMG: no relaxation, and 'relaxed' unknown (NA), printed as '-'
+    from myoemg.io import write_edf
+    from myoemg.sim import simulate_session
+
+    rec, _ = simulate_session(fs_emg=1000.0, fs_force=100.0, n_trials=3, seed=3)
+    path = write_edf(rec.select([c.name for c in rec.emg]), tmp_path / "emg_only.edf")
+    code = main(["analyze", str(path), "--out", str(tmp_path / "out"), "--no-report"])
+    out = capsys.readouterr().out
+    assert code == 0 and "relaxed" in out
+    assert "<NA>" not in out and "nan" not in out
