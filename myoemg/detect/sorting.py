@@ -32,7 +32,6 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import signal as sps
 
-from ..utils import one_blas_thread
 from .features import cv2
 
 
@@ -127,12 +126,17 @@ def gmm_bic(features, max_units, min_per_unit=8, max_fit=300, patience=1):
     (labels, not likelihoods, are what is used), then every spike is labelled.
     """
     from sklearn.mixture import GaussianMixture
+    from threadpoolctl import threadpool_limits
 
     n = features.shape[0]
     k_max = int(max(1, min(max_units, n // min_per_unit)))
     fit_on = features[np.linspace(0, n - 1, min(n, max_fit)).astype(int)]
     best, best_bic, worse = None, np.inf, 0
-    with one_blas_thread():  # tiny matrices: threads cost more than they save
+    # Limited here, after importing scikit-learn: an enclosing one_blas_thread block opened
+    # before its OpenMP runtime was loaded does not cover it, and a multi-threaded OpenMP
+    # pool in a process that later forks (a ProcessPoolExecutor) deadlocks the children's
+    # KMeans. Tiny matrices, so one thread is also the faster.
+    with threadpool_limits(1):
         for k in range(1, k_max + 1):
             gm = GaussianMixture(k, covariance_type="full", reg_covar=1e-3, random_state=0,
                                  max_iter=40, tol=1e-2).fit(fit_on)

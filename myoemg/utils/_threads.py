@@ -27,6 +27,23 @@ _depth = 0
 _limiter: Any = None  # a threadpoolctl.threadpool_limits while a block is open
 
 
+def _forget_in_child() -> None:
+    """A forked child starts with no open block: its first block limits its own libraries.
+
+    Otherwise a child forked inside a block (a pool started from a batch worker or a Dask
+    worker thread) inherits the count and never limits anything, while the OpenMP pool the
+    parent left behind does not survive the fork: the child's first multi-threaded OpenMP
+    region then deadlocks.
+    """
+    global _depth, _limiter, _lock
+    _lock = threading.Lock()
+    _depth, _limiter = 0, None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_in_child)
+
+
 def user_sets_threads() -> bool:
     """Whether the user chose a BLAS/OpenMP thread count (then we leave it alone)."""
     return any(k in os.environ for k in THREAD_VARS)
