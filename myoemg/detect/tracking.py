@@ -12,8 +12,8 @@ shape best continue the train, and bridging up to ``max_misses`` predicted times
 fibre's potential was masked by another's. This is the firing-pattern continuity that EMG
 decomposition uses to resolve superimposed motor-unit trains (McGill KC et al., J Neurosci
 Methods 2005;149:121–133, EMGLAB; De Luca CJ et al., J Neurophysiol 2006;96:1646–1657),
-applied to fibre potentials. :func:`split_interleaved` decides which unit trains get this
-second look and what becomes of the spikes no train took.
+applied to fibre potentials. :func:`needs_tracking` decides which unit trains get this second
+look, and :func:`track_pool` which tracked trains are kept.
 
 Everything here is on one unit train; the loops run over its spikes (hundreds), never over
 samples.
@@ -142,7 +142,7 @@ def _follow(track, t, loga, shapes, free, r, direction):
     return seq if direction > 0 else seq[::-1]
 
 
-def track_trains(times, amplitudes, snippets, rules=None, *, first_only=False):
+def track_trains(times, amplitudes, snippets, rules=None):
     """Separate interleaved trains by the continuity of their intervals and amplitudes.
 
     Parameters
@@ -155,9 +155,6 @@ def track_trains(times, amplitudes, snippets, rules=None, *, first_only=False):
         The potential of each spike.
     rules : TrackingRules | None
         Thresholds (default :class:`TrackingRules()`).
-    first_only : bool
-        Stop after the first accepted train (the one seeded by the largest potential that
-        starts a train), for peeling one train at a time (:func:`peel_trains`).
 
     Returns
     -------
@@ -190,8 +187,6 @@ def track_trains(times, amplitudes, snippets, rules=None, *, first_only=False):
         if len(track) >= r.min_spikes:
             labels[track] = n_trains
             n_trains += 1
-            if first_only:
-                break
         else:
             free[track] = True  # too short: give the spikes back
             tried[track] = True
