@@ -72,7 +72,7 @@ MIN_GRIP_RATIO = 10.0
 #: the midpoint of the envelope's fall at the release; see the module docstring).
 END_FRACTION = 0.5
 
-#: Columns of :attr:`EmgGrips.trials`.
+#: Columns of the ``trials`` table of :class:`EmgGrips`.
 EMG_GRIP_COLUMNS = ["trial", "onset_s", "peak_s", "release_s", "window_end_s", "level_db"]
 
 
