@@ -5,14 +5,9 @@ of Kilosort, Pachitariu et al. 2016/2024, and SpikeInterface):
 
 1. **Candidates**: peaks of ``|x|`` above ``threshold`` × the quiet noise SD, at least one
    refractory period apart (:func:`candidates`).
-2. **Features**: the first three principal components (scikit-learn ``PCA``) of the snippets
-   scaled to unit peak (shape, width and polarity) and the log peak-to-peak amplitude.
-3. **Clusters**: a Gaussian mixture (scikit-learn ``GaussianMixture``, full covariances) with
-   the number of components chosen by the Bayesian information criterion. Chosen over
-   HDBSCAN because a unit whose amplitude wanes by 3–5× (docs: domain reference, discharges) forms
-   an elongated, not a dense, cloud: HDBSCAN labels its sparse low-amplitude end as noise, whereas
-   the mixture keeps every spike and over-splitting is undone in step 4; BIC also gives an explicit
-   model-size criterion, and fitting a few hundred 4-D points costs milliseconds.
+2. **Features** and 3. **clusters** (:mod:`myoemg.detect.clustering`): principal components
+   of the peak-normalised snippets and the log amplitude, grouped by a Gaussian mixture whose
+   size the Bayesian information criterion chooses.
 4. **Merge** pairs of clusters whose templates match at the best shift (a biphasic potential
    detected on either phase, or one unit split into amplitude bands) when the merged train is
    no less regular than the less regular part (interval continuity: two fibres of the same
@@ -32,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import signal as sps
 
+from .clustering import gmm_bic, snippet_features
 from .features import cv2
 
 
@@ -98,56 +94,6 @@ def snippets_at(x, samples, half):
     """Rows ``x[s - half : s + half + 1]`` (clipped at the edges), shape (n, 2·half + 1)."""
     idx = np.asarray(samples)[:, None] + np.arange(-half, half + 1)[None, :]
     return x.take(idx, mode="clip")
-
-
-def _features(snips):
-    """First three principal components of the peak-normalised snippets, and log peak-to-peak.
-
-    PCA by a thin SVD of the centred snippets (numpy; the same components as scikit-learn's
-    ``PCA``, without its import and per-call overhead).
-    """
-    peak = np.abs(snips).max(axis=1, keepdims=True)
-    shape = snips / np.maximum(peak, np.finfo(float).tiny)
-    n_comp = int(min(3, shape.shape[0] - 1, shape.shape[1]))
-    centred = shape - shape.mean(axis=0)
-    u, sv, _ = np.linalg.svd(centred, full_matrices=False)
-    pcs = u[:, :n_comp] * sv[:n_comp]
-    logpp = np.log(np.maximum(np.ptp(snips, axis=1), np.finfo(float).tiny))
-    return np.column_stack([pcs, logpp])
-
-
-def gmm_bic(features, max_units, min_per_unit=8, max_fit=300, patience=1):
-    """Labels from the Gaussian mixture whose number of components minimises BIC.
-
-    Components are tried from 1 upward; the search stops after ``patience`` sizes without a
-    better BIC, or at ``max_units`` or ``n / min_per_unit`` components. The mixtures are fitted
-    on at most ``max_fit`` spikes spread evenly in time (ours: 300 points hold 12 components
-    of 4-D Gaussians; the later merge step undoes over-splitting), with a loose tolerance
-    (labels, not likelihoods, are what is used), then every spike is labelled.
-    """
-    from sklearn.mixture import GaussianMixture
-    from threadpoolctl import threadpool_limits
-
-    n = features.shape[0]
-    k_max = int(max(1, min(max_units, n // min_per_unit)))
-    fit_on = features[np.linspace(0, n - 1, min(n, max_fit)).astype(int)]
-    best, best_bic, worse = None, np.inf, 0
-    # Limited here, after importing scikit-learn: an enclosing one_blas_thread block opened
-    # before its OpenMP runtime was loaded does not cover it, and a multi-threaded OpenMP
-    # pool in a process that later forks (a ProcessPoolExecutor) deadlocks the children's
-    # KMeans. Tiny matrices, so one thread is also the faster.
-    with threadpool_limits(1):
-        for k in range(1, k_max + 1):
-            gm = GaussianMixture(k, covariance_type="full", reg_covar=1e-3, random_state=0,
-                                 max_iter=40, tol=1e-2).fit(fit_on)
-            bic = gm.bic(fit_on)
-            if bic < best_bic:
-                best, best_bic, worse = gm, bic, 0
-            else:
-                worse += 1
-                if worse >= patience:
-                    break
-        return best.predict(features)
 
 
 def best_shift_corr(a, b, max_shift):
@@ -389,7 +335,7 @@ def sort_window(x, sigma, *, fs, half, rules):
     if samples.size < rules.min_train_spikes:
         return empty
     snips = snippets_at(x, samples, half)
-    labels = gmm_bic(_features(snips), rules.max_units) if samples.size >= 16 else \
+    labels = gmm_bic(snippet_features(snips), rules.max_units) if samples.size >= 16 else \
         np.zeros(samples.size, int)
     max_shift = max(1, int(round(0.6 * half)))
     samples, labels, snips = _merge(samples, labels, snips, x, half, rules, max_shift, dead_n)
