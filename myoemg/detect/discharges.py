@@ -250,12 +250,11 @@ def _window_units(xs, offset, sigma, fs, half, rules, channel, window):
         times = (offset + sort.samples[idx] + centre) / fs
         keep = drop_extra_spikes(times)
         idx, times = idx[keep], times[keep]
-        amp = sort.gains * np.ptp(tmpl)
-        snr = np.abs(sort.gains) * np.abs(tmpl).max() / sigma
+        amp = sort.gains[idx] * np.ptp(tmpl)
+        snr = np.abs(sort.gains[idx]) * np.abs(tmpl).max() / sigma
         for i0, i1 in split_train(times, rules.max_gap_s, rules.min_train_spikes):
-            sel = idx[i0:i1]
-            pieces.append({"times": times[i0:i1], "own": sel, "amp": amp[sel], "snr": snr[sel],
-                           "centre": centre})
+            pieces.append({"times": times[i0:i1], "own": idx[i0:i1], "amp": amp[i0:i1],
+                           "snr": snr[i0:i1], "centre": centre})
     trains = _tracked(pieces, sort, rules)
     wide_half = int(round(_WIDE_HALF_S * fs))
     return [{"channel": channel, "window": window, "times": p["times"],
