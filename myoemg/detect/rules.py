@@ -73,7 +73,14 @@ class DischargeRules:
         Fewest spikes of a myotonic call (ours: 10; waxing and waning must be measurable).
     min_rate_modulation, min_amplitude_modulation : float
         Least ``1 - min/max`` of the smooth rate and amplitude trends (docs: domain reference,
-        discharges: both wax and wane; 0.2 ours).
+        discharges: both wax and wane, no least size given; ours: 0.2 for the rate, 0.1 for
+        the amplitude, since a fibre whose potentials wane by only 10–25 % while its rate
+        falls is still myotonic; 0.2 missed most such fibres of a renderer written apart from
+        :mod:`myoemg.sim`).
+    amplitude_trend_max_p : float
+        The amplitude trend must beat a constant at this p (F-test of the polynomial trend,
+        :func:`myoemg.detect.features.modulation`; ours: 0.01), so that the scatter of a few
+        noisy amplitudes does not pass for a 10 % waning.
     myotonic_max_isi_cv2, myotonic_max_amplitude_cv2 : float
         Most local irregularity of intervals and amplitudes of one generator (ours: 0.2, 0.3).
     long_potential_ms, long_potential_max_amplitude_cv2 : float
@@ -155,7 +162,8 @@ class DischargeRules:
     myotonic_rate_hz: tuple = (20.0, 150.0)
     myotonic_min_spikes: int = 10
     min_rate_modulation: float = 0.2
-    min_amplitude_modulation: float = 0.2
+    min_amplitude_modulation: float = 0.1
+    amplitude_trend_max_p: float = 0.01
     myotonic_max_isi_cv2: float = 0.2
     myotonic_max_amplitude_cv2: float = 0.3
     long_potential_ms: float = 8.0
