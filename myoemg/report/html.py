@@ -217,7 +217,7 @@ def render_html(analysis, *, identify=False, trial_figures=True, audio=True) -> 
         identifiers=ident, identify=identify, grade=grade_box, summary=s,
         pattern=s.pattern, pattern_reason=scrub(cite(s.pattern_reason)),
         pattern_rule=scrub(cite(s.pattern_rule)), evidence=s.myotonic_evidence,
-        measures=_measures(s.warmup), peak_force=s.warmup.peak_force if s.warmup else None,
+        measures=_measures(s.warmup), peak_force=_measured_peak_force(s.warmup),
         force_unit=force_column(trials)[1] or "N", fmt=fmt,
         trials=table(trials, trial_columns(trials), scrub, quality=True),
         session=session, normal_text=normal, relaxation_norms=RELAXATION_NORMS,
@@ -260,6 +260,12 @@ def _trial_sections(trials, trains, rows, force_ch, emg, players, clips, views):
                                   if c.trial == k and c.unit is None) if p],
             "views": [v for v in views if v["trial"] == k]})
     return sections
+
+
+def _measured_peak_force(warm):
+    """The peak-force course, or None when no trial has a force (EMG-only sessions)."""
+    course = warm.peak_force if warm else None
+    return course if course is not None and math.isfinite(course.first_n) else None
 
 
 def _measures(warm):

@@ -100,6 +100,11 @@ def _marks(panel, tr):
     panel.vline(rel, color="#000000", width=1.0, dash="5 3", opacity=0.8)
 
 
+def uv_label(value_uv):
+    """A µV value for a label: whole µV from 10 µV, else two significant digits."""
+    return f"{value_uv:.0f}" if abs(value_uv) >= 10 else f"{value_uv:.2g}"
+
+
 def _emg_panel(fig, tr, trace, trains, xlim, y0, last):
     w = WIDTH - LEFT - RIGHT
     lim = trace.limit_uv
@@ -114,7 +119,8 @@ def _emg_panel(fig, tr, trace, trains, xlim, y0, last):
            color="#303030")
     if clipped:
         clip_marks(p, trace.t, trace.lo, trace.hi, lim)
-        p.text_px(p.w - 4, 12, f"clipped at ±{lim:.0f} µV (peak {trace.peak_uv:.0f} µV)",
+        p.text_px(p.w - 4, 12, f"clipped at ±{uv_label(lim)} µV "
+                  f"(peak {uv_label(trace.peak_uv)} µV)",
                   color=CLIP_COLOR, size=10, anchor="end")
     _lanes(p, mine)
     return p

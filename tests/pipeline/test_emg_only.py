@@ -104,6 +104,7 @@ def test_emg_grips_go_through_saving_and_the_report(myotonic, tmp_path):
     html = res.to_html(tmp_path / "report.html").read_text(encoding="utf-8")
     assert "grips found from the EMG; no force, so no relaxation time" in html
     assert "grip found from the EMG (no force)" in html
+    assert "Peak force" not in html  # no force: no peak-force line of dashes, no unit
 
 
 def test_real_mvc_and_release_without_force(shared_data):

@@ -79,3 +79,11 @@ def test_emg_axis_shows_the_after_activity_and_the_clipping_is_marked():
     t, x = _trace(peak_contraction=40.0, spikes=60.0)
     lim2, peak2 = emg_limit_uv(x, t > 5.2)
     assert lim2 >= peak2  # nothing to clip: the whole window fits
+
+
+def test_a_clip_label_under_a_microvolt_is_not_rounded_to_zero():
+    # A channel whose filtered peak is under 1 µV (an extension channel with no EMG).
+    tr = EmgTrace("Ext", np.array([0.0, 1.0]), np.array([-0.9, -0.1]), np.array([0.1, 0.9]),
+                  0.41, 0.9)
+    svg = trial_svg({"release_s": 0.5}, None, [tr], [], (0, 1), title="trial 1")
+    assert "clipped at ±0.41 µV (peak 0.9 µV)" in svg and "±0 µV" not in svg
