@@ -9,7 +9,6 @@ spike masked by another unit (≈ k × the neighbouring intervals) are divided b
 from __future__ import annotations
 
 import numpy as np
-from scipy import special
 
 _MAINS_HZ = (50.0, 60.0)
 
@@ -23,26 +22,15 @@ def running_median3(v):
     return out
 
 
-def modulation(tnorm, values, max_p=None):
-    """``1 - min/max`` of a polynomial trend of log(values) at the data points (0 = flat).
-
-    With ``max_p``, a trend counts only when it stands above the scatter: it must explain the
-    log values better than a constant at ``p < max_p`` (F-test), else the modulation is 0, so
-    that the spread of a few noisy amplitudes is not read as waxing and waning. The values are
-    usually smoothed by :func:`running_median3` first (single overlap outliers removed); their
-    residuals are then correlated, which makes the test lenient: a floor, not an exact p.
-    """
+def modulation(tnorm, values):
+    """``1 - min/max`` of a polynomial trend of log(values) at the data points (0 = flat)."""
     n = values.size
     if n < 4:
         return 0.0
     deg = int(min(3, max(1, n // 8)))
     logv = np.log(np.maximum(values, np.finfo(float).tiny))
-    fit = np.polyval(np.polyfit(tnorm, logv, deg), tnorm)
-    if max_p is not None:
-        rss1, rss0 = float(np.sum((logv - fit) ** 2)), float(np.sum((logv - logv.mean()) ** 2))
-        dof = n - deg - 1
-        if rss1 > 0 and special.fdtrc(deg, dof, (rss0 - rss1) / deg / (rss1 / dof)) >= max_p:
-            return 0.0
+    coef = np.polyfit(tnorm, logv, deg)
+    fit = np.polyval(coef, tnorm)
     return float(1 - np.exp(fit.min() - fit.max()))
 
 
@@ -219,8 +207,7 @@ def train_features(times, amplitudes, snr, snippets, wide, *, fs, rules):
         "amplitude_min_uv": float(amp_s.min() * 1e6), "amplitude_max_uv": float(amp_s.max() * 1e6),
         "amplitude_median_uv": float(np.median(amp) * 1e6),
         "rate_modulation": modulation(mid, rate_s) if one else 0.0,
-        "amplitude_modulation": modulation((t - t[0]) / span, amp_s,
-                                           max_p=rules.amplitude_trend_max_p),
+        "amplitude_modulation": modulation((t - t[0]) / span, amp_s),
         "isi_cv": float(np.std(raw_isi) / np.mean(raw_isi)) if one else np.nan,
         "isi_cv2": cv2(isi), "amplitude_cv2": cv2(amp),
         "waveform_similarity": similarity(snippets),

@@ -76,11 +76,7 @@ class DischargeRules:
         discharges: both wax and wane, no least size given; ours: 0.2 for the rate, 0.1 for
         the amplitude, since a fibre whose potentials wane by only 10–25 % while its rate
         falls is still myotonic; 0.2 missed most such fibres of a renderer written apart from
-        :mod:`myoemg.sim`).
-    amplitude_trend_max_p : float
-        The amplitude trend must beat a constant at this p (F-test of the polynomial trend,
-        :func:`myoemg.detect.features.modulation`; ours: 0.01), so that the scatter of a few
-        noisy amplitudes does not pass for a 10 % waning.
+        :mod:`myoemg.sim`, ``benchmarks/stress_renderer.py``).
     myotonic_max_isi_cv2, myotonic_max_amplitude_cv2 : float
         Most local irregularity of intervals and amplitudes of one generator (ours: 0.2, 0.3).
     long_potential_ms, long_potential_max_amplitude_cv2 : float
@@ -163,7 +159,6 @@ class DischargeRules:
     myotonic_min_spikes: int = 10
     min_rate_modulation: float = 0.2
     min_amplitude_modulation: float = 0.1
-    amplitude_trend_max_p: float = 0.01
     myotonic_max_isi_cv2: float = 0.2
     myotonic_max_amplitude_cv2: float = 0.3
     long_potential_ms: float = 8.0

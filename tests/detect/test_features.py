@@ -1,9 +1,9 @@
-"""Features of one unit's train: the potential's duration."""
+"""Features of one unit's train: the potential's duration, the waxing and waning."""
 
 import numpy as np
 
 from myoemg.detect import DischargeRules, detect_discharges
-from myoemg.detect.features import modulation, potential_duration_ms, running_median3
+from myoemg.detect.features import potential_duration_ms
 from myoemg.sim import trains as T
 
 
@@ -32,30 +32,6 @@ def test_long_potential_over_quiet_background_stays_long():
     template = pot[4:-4]  # the snippet is shorter than the potential: measured on wide
     wide = _wide(pot, fs, 1e-6, seed=1)
     assert potential_duration_ms(template, wide, fs, max_half_n=40) >= 8.0
-
-
-def _flat_or_waning(rng, n, waning, scatter):
-    t = np.linspace(0, 1, n)
-    v = (1 - waning * t) * np.exp(scatter * rng.standard_normal(n))
-    return t, running_median3(v)
-
-
-def test_trend_test_stops_scatter_passing_for_waxing_and_waning():
-    # Flat amplitudes with 15 % scatter: without the F-test most short trains show a
-    # "modulation" of 10 %; with it few do (lenient, as the docstring says: smoothed values).
-    rng = np.random.default_rng(0)
-    draws = [_flat_or_waning(rng, 20, 0.0, 0.15) for _ in range(300)]
-    untested = np.mean([modulation(t, v) >= 0.1 for t, v in draws])
-    tested = np.mean([modulation(t, v, max_p=0.01) >= 0.1 for t, v in draws])
-    assert untested > 0.5 and tested < 0.25, (untested, tested)
-
-
-def test_trend_test_keeps_a_small_real_waning():
-    rng = np.random.default_rng(1)
-    values = [modulation(*_flat_or_waning(rng, 40, 0.15, 0.05), max_p=0.01)
-              for _ in range(200)]
-    assert np.mean(np.array(values) >= 0.1) > 0.9
-    assert abs(np.median(values) - 0.15) < 0.02
 
 
 def test_fibre_whose_potentials_wane_by_under_a_fifth_is_myotonic():
