@@ -42,6 +42,7 @@ DISCHARGE_COLUMNS = [
     "rate_start_hz", "rate_end_hz", "rate_min_hz", "rate_max_hz", "rate_median_hz",
     "amplitude_min_uv", "amplitude_max_uv", "amplitude_median_uv",
     "rate_modulation", "amplitude_modulation", "isi_cv", "isi_cv2", "amplitude_cv2",
+    "amplitude_noise_cv2",
     "waveform_similarity", "n_phases", "spike_duration_ms", "amplitude_start_frac",
     "amplitude_end_frac", "duty_cycle", "snr_median", "mains_locking", "mains_fraction",
     "n_missed", "kind", "score", "unit", "rule", "reason",
@@ -151,7 +152,8 @@ def detect_discharges(emg, *, fs, ch_names=None, search_s=None, electrode="surfa
         ``rate_min_hz``/``rate_max_hz``/``rate_median_hz`` (of the rate smoothed by a running
         median of 3); ``amplitude_*_uv`` (peak-to-peak, µV); ``rate_modulation``/
         ``amplitude_modulation`` (``1 - min/max`` of a smooth trend, 0 = flat); ``isi_cv``;
-        ``isi_cv2``/``amplitude_cv2`` (local irregularity); ``waveform_similarity``;
+        ``isi_cv2``/``amplitude_cv2`` (local irregularity); ``amplitude_noise_cv2`` (the
+        part of ``amplitude_cv2`` that measurement noise alone gives); ``waveform_similarity``;
         ``n_phases``; ``spike_duration_ms``; ``amplitude_start_frac``/``amplitude_end_frac``;
         ``duty_cycle``; ``snr_median``; ``mains_locking``; ``mains_fraction``; ``n_missed``
         (masked or sub-threshold potentials inferred from the intervals); ``kind`` (one of
@@ -267,7 +269,7 @@ def _window_units(xs, offset, sigma, fs, half, rules, channel, window):
 def _tracked(pieces, sort, rules):
     """The pieces, with those that fail the one-generator rule tracked into fibre trains."""
     pool = [k for k, p in enumerate(pieces)
-            if needs_tracking(p["times"], np.abs(p["amp"]), rules)]
+            if needs_tracking(p["times"], np.abs(p["amp"]), rules, sort.snippets[p["own"]])]
     if not pool:
         return pieces
     cat = {key: np.concatenate([pieces[k][key] for k in pool])

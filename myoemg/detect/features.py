@@ -42,6 +42,33 @@ def cv2(v):
         return float(np.nanmedian(2 * np.abs(np.diff(v)) / (v[1:] + v[:-1])))
 
 
+def amplitude_noise_cv2(amplitudes, snippets):
+    """Median CV2 of successive amplitudes that measurement noise alone would give.
+
+    Each amplitude is a least-squares scale of the unit's template
+    (:mod:`myoemg.detect.sorting`), so what the template leaves unexplained in a snippet (noise,
+    and potentials of other fibres that were never detected, hence never subtracted) makes it
+    uncertain: relative SD ``r = σ / (|a| ‖T‖)``, with ``σ`` the residual SD per sample and
+    ``T`` the template scaled so that a snippet ≈ ``a T``. Two successive amplitudes then
+    differ by a CV2 of about ``|ε_k+1 − ε_k|``, whose median is ``0.674 √(r_k² + r_k+1²)``
+    for normal errors. Parameters as :func:`train_features`; returns 0 for < 2 spikes.
+    """
+    a = np.asarray(amplitudes, float)
+    if a.size < 2:
+        return 0.0
+    tiny = np.finfo(float).tiny
+    template = (a @ snippets) / max(float(a @ a), tiny)
+    resid = snippets - a[:, None] * template
+    rel = np.sqrt(np.mean(resid**2, axis=1)) / np.maximum(
+        np.abs(a) * np.linalg.norm(template), tiny)
+    return float(0.674 * np.median(np.hypot(rel[1:], rel[:-1])))
+
+
+def excess_cv2(measured, noise):
+    """The part of a median CV2 that the measurement noise does not explain (in quadrature)."""
+    return float(np.sqrt(max(measured**2 - noise**2, 0.0))) if np.isfinite(measured) else measured
+
+
 def fill_missed(isi, min_ratio=1.7, max_k=4):
     """Divide an interval that is close to k × its neighbours' median (k = 2..4) by k.
 
@@ -210,6 +237,7 @@ def train_features(times, amplitudes, snr, snippets, wide, *, fs, rules):
         "amplitude_modulation": modulation((t - t[0]) / span, amp_s),
         "isi_cv": float(np.std(raw_isi) / np.mean(raw_isi)) if one else np.nan,
         "isi_cv2": cv2(isi), "amplitude_cv2": cv2(amp),
+        "amplitude_noise_cv2": amplitude_noise_cv2(amp, snippets),
         "waveform_similarity": similarity(snippets),
         "n_phases": n_phases(np.median(snippets, axis=0)), "spike_duration_ms": dur_ms,
         "amplitude_start_frac": float(np.median(amp[:3]) / amp_s.max()),

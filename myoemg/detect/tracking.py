@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .features import cv2, fill_missed
+from .features import amplitude_noise_cv2, cv2, excess_cv2, fill_missed
 
 
 @dataclass(frozen=True)
@@ -205,7 +205,7 @@ def _bridged_share(times):
     return float(np.mean(filled < isi)) if isi.size else 0.0
 
 
-def needs_tracking(times, amplitudes, rules):
+def needs_tracking(times, amplitudes, rules, snippets=None):
     """Whether a unit's train should be tracked: interleaved fibres, not one generator.
 
     Fibres whose potentials look alike (surface EMG, or small potentials in noise) share one
@@ -223,12 +223,18 @@ def needs_tracking(times, amplitudes, rules):
     rules : DischargeRules
         ``myotonic_min_spikes``, ``myotonic_max_isi_cv2``, ``myotonic_max_amplitude_cv2``,
         ``neuromyotonic_rate_hz``, ``min_burst_fraction``.
+    snippets : ndarray, shape (n_spikes, n_snip) | None
+        The potentials: the amplitude irregularity is then counted beyond what measurement
+        noise explains (:func:`~myoemg.detect.features.amplitude_noise_cv2`), as the rules do.
     """
     raw_isi = np.diff(times)
     if times.size < 2 * rules.myotonic_min_spikes:
         return False
+    amp_cv2 = cv2(np.asarray(amplitudes, float))
+    if snippets is not None:
+        amp_cv2 = excess_cv2(amp_cv2, amplitude_noise_cv2(amplitudes, snippets))
     one_generator = (cv2(fill_missed(raw_isi)[0]) <= rules.myotonic_max_isi_cv2
-                     and cv2(np.asarray(amplitudes, float)) <= rules.myotonic_max_amplitude_cv2)
+                     and amp_cv2 <= rules.myotonic_max_amplitude_cv2)
     lo, hi = rules.neuromyotonic_rate_hz
     at_burst_rates = np.mean((raw_isi >= 1 / hi) & (raw_isi <= 1 / lo)) >= rules.min_burst_fraction
     return not one_generator and not at_burst_rates
