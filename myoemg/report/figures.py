@@ -167,6 +167,8 @@ def session_figures(trials, force_ch, grade):
     peak, unit = force_column(trials)
     force = trials[peak].to_numpy(float) if peak else np.full(len(trials), np.nan)
     sag = trials["sag_pct"].to_numpy(float) if "sag_pct" in trials else None
+    if not (np.isfinite(rt).any() or np.isfinite(force).any()):
+        return out  # no force (an EMG-only session): nothing to draw per trial
     out["per_trial"] = per_trial_svg(trials["trial"].to_numpy(int), rt, lower, force,
                                      unit or "?", uln_s=uln,
                                      sag_pct=sag, title="Per trial")

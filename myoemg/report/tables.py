@@ -24,7 +24,7 @@ def trial_columns(trials):
     """Trial-table columns shown, with headers carrying units; absent ones are skipped."""
     peak, unit = force_column(trials)
     cols = [("trial", "trial")]
-    if peak:
+    if peak and trials[peak].notna().any():  # no column of dashes when no grip has a force
         cols.append((peak, f"peak force ({unit})"))
     cols += [("sag_pct", "sag (%)"), ("rt90_5_s", "RT90-5 (s)"), ("rt90_50_s", "RT90-50 (s)"),
              ("rt50_5_s", "RT50-5 (s)"), ("relaxed", "relaxed"),
@@ -53,6 +53,8 @@ FEATURES = [("kind", "kind"), ("rule", "rule that decided"), ("score", "score"),
             ("amplitude_max_uv", "amplitude max (µV)"),
             ("amplitude_min_uv", "amplitude min (µV)"),
             ("amplitude_modulation", "amplitude modulation"), ("isi_cv", "interval CV"),
+            ("isi_cv2", "interval CV2"), ("amplitude_cv2", "amplitude CV2"),
+            ("amplitude_noise_cv2", "amplitude CV2 from noise"),
             ("waveform_similarity", "waveform similarity"),
             ("spike_duration_ms", "potential duration (ms)"), ("n_phases", "phases"),
             ("snr_median", "SNR (median)"), ("mains_locking", "mains locking")]

@@ -105,6 +105,7 @@ def test_emg_grips_go_through_saving_and_the_report(myotonic, tmp_path):
     assert "grips found from the EMG; no force, so no relaxation time" in html
     assert "grip found from the EMG (no force)" in html
     assert "Peak force" not in html  # no force: no peak-force line of dashes, no unit
+    assert "peak force (N)" not in html  # nor an empty column or panel labelled N
 
 
 def test_real_mvc_and_release_without_force(shared_data):
