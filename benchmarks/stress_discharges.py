@@ -48,8 +48,9 @@ RECALL_CELLS = {
 BURST_CELLS = ("burst", "bursts", "multiplets")
 
 
-def _session(key, electrode, rt90_5_s):
-    """A seeded 3-grip session: (rng, fs, noise SD, EMG copy, recording, truth)."""
+def grip_session(key, electrode, rt90_5_s):
+    """A seeded 3-grip session without discharges: (rng, fs, noise SD, EMG copy, recording,
+    truth). Add discharges to the EMG copy and analyse it with :func:`analyse_with_emg`."""
     rng = np.random.default_rng(zlib.crc32(repr(key).encode()))
     fs = float(rng.uniform(1000, 4000) if electrode == "surface" else rng.uniform(20000, 48000))
     noise = 4e-6 if electrode == "surface" else 10e-6
@@ -61,7 +62,8 @@ def _session(key, electrode, rt90_5_s):
     return rng, fs, noise, rec.emg[0].data.copy(), rec, base
 
 
-def _analyse(rec, x, fs, electrode):
+def analyse_with_emg(rec, x, fs, electrode):
+    """``myoemg.analyze`` of ``rec`` with its EMG replaced by ``x`` (V)."""
     ch = Channel(rec.emg[0].name, "emg", x, fs, "V", source_unit="V")
     out = Recording([ch, rec.force], metadata={**rec.metadata, "electrode": electrode},
                     source="stress")
@@ -71,13 +73,13 @@ def _analyse(rec, x, fs, electrode):
 def recall_case(args):
     """Share of the myotonic trials of one seeded session found."""
     cell, electrode, n_fibres, rep = args
-    rng, fs, noise, x, rec, base = _session(args, electrode, 1.5)
+    rng, fs, noise, x, rec, base = grip_session(args, electrode, 1.5)
     for release in base.trials["release_s"]:
         y, _, _ = myotonic_fibres(fs=fs, n_times=x.size, release_s=release, n_fibres=n_fibres,
                                   electrode=electrode, noise_sd_v=noise,
                                   rng=int(rng.integers(2**31)), **RECALL_CELLS[cell])
         x += y
-    a = _analyse(rec, x, fs, electrode)
+    a = analyse_with_emg(rec, x, fs, electrode)
     return cell, electrode, n_fibres, float(a.trials["myotonic"].astype(bool).mean())
 
 
@@ -113,10 +115,10 @@ def _burst(cell, fs, n, release, amp, rng):
 def burst_case(args):
     """Myotonic calls and naming in one seeded session of neuromyotonic look-alikes."""
     cell, electrode, rep = args
-    rng, fs, noise, x, rec, base = _session(args, electrode, 0.3)
+    rng, fs, noise, x, rec, base = grip_session(args, electrode, 0.3)
     for release in base.trials["release_s"]:
         x += _burst(cell, fs, x.size, release, noise * rng.uniform(5, 40), rng)
-    a = _analyse(rec, x, fs, electrode)
+    a = analyse_with_emg(rec, x, fs, electrode)
     return (cell, electrode, int(a.trials["myotonic"].astype(bool).sum()), len(a.trials),
             "neuromyotonic" in set(a.discharges["kind"]))
 

@@ -2,10 +2,10 @@
 
 Run: python benchmarks/stress_renderer.py [--reps 3] [--jobs 2]
 
-The grips, interference, noise and hum come from :func:`myoemg.sim.simulate_session`; the
-myotonic fibres after each release come from this file, written without
-:mod:`myoemg.sim.trains`, so that the detector is not only scored on the potentials and the
-courses it was tuned on:
+The grips, interference, noise and hum come from :func:`myoemg.sim.simulate_session` (the
+sessions of ``stress_discharges.py``, seeded apart); the myotonic fibres after each release
+come from this file, written without :mod:`myoemg.sim.trains`, so that the detector is not
+only scored on the potentials and the courses it was tuned on:
 
 - the rate wanes **exponentially** from 60–120 Hz to 20–40 Hz (``myoemg.sim`` uses a
   raised-cosine wax–wane course); the amplitude wanes **linearly** to 40–70 % (``myoemg.sim``:
@@ -25,15 +25,15 @@ seeded by their names, so two versions of the detector can be compared run again
 
 import argparse
 import itertools
-import zlib
+import sys
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-import myoemg
-from myoemg.recording import Channel, Recording
-from myoemg.sim.session import simulate_session
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from stress_discharges import analyse_with_emg, grip_session  # noqa: E402
 
 #: Parameters of the base cell (ranges are drawn uniformly; SNR log-uniformly).
 BASE = dict(snr=(6.0, 20.0), jitter=0.03, amp_scatter=0.05, amp_end=(0.4, 0.7),
@@ -114,22 +114,11 @@ def case(args):
     """Per trial of one seeded session: (cell, electrode, rep, trial, found, why missed)."""
     cell, electrode, rep = args
     p = {**BASE, **CELLS[cell]}
-    rng = np.random.default_rng(zlib.crc32(repr(("renderer", args)).encode()))
-    fs = float(rng.uniform(1000, 4000) if electrode == "surface" else rng.uniform(20000, 48000))
-    noise = 4e-6 if electrode == "surface" else 10e-6
-    hum = float(rng.choice([0.0, 10e-6]))
-    rec, base = simulate_session(fs_emg=fs, fs_force=100.0, n_trials=3, rt90_5_s=[1.5] * 3,
-                                 n_emg=1, electrode=electrode, discharges="none",
-                                 mains_hz=50.0 if hum else None, hum_v=hum, noise_v=noise,
-                                 seed=int(rng.integers(2**31)))
-    x = rec.emg[0].data.copy()
+    rng, fs, noise, x, rec, base = grip_session(("renderer", args), electrode, 1.5)
     for release in base.trials["release_s"]:
         for _ in range(p["n_fibres"]):
             x += render_fibre(rng, p, fs, x.size, release, noise, electrode)
-    ch = Channel(rec.emg[0].name, "emg", x, fs, "V", source_unit="V")
-    out = Recording([ch, rec.force], metadata={**rec.metadata, "electrode": electrode},
-                    source="stress_renderer")
-    a = myoemg.analyze(out, verbose="error")
+    a = analyse_with_emg(rec, x, fs, electrode)
     rows = []
     for trial in a.trials.itertuples():
         d = a.discharges[a.discharges.trial == trial.trial]
