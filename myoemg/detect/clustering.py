@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 
@@ -43,7 +45,6 @@ def gmm_bic(features, max_units, min_per_unit=8, max_fit=300, patience=1):
     (labels, not likelihoods, are what is used), then every spike is labelled.
     """
     from sklearn.mixture import GaussianMixture
-    from threadpoolctl import threadpool_limits
 
     n = features.shape[0]
     k_max = int(max(1, min(max_units, n // min_per_unit)))
@@ -53,7 +54,7 @@ def gmm_bic(features, max_units, min_per_unit=8, max_fit=300, patience=1):
     # before its OpenMP runtime was loaded does not cover it, and a multi-threaded OpenMP
     # pool in a process that later forks (a ProcessPoolExecutor) deadlocks the children's
     # KMeans. Tiny matrices, so one thread is also the faster.
-    with threadpool_limits(1):
+    with _thread_controller().limit(limits=1):
         for k in range(1, k_max + 1):
             gm = GaussianMixture(k, covariance_type="full", reg_covar=1e-3, random_state=0,
                                  max_iter=40, tol=1e-2).fit(fit_on)
@@ -65,6 +66,21 @@ def gmm_bic(features, max_units, min_per_unit=8, max_fit=300, patience=1):
                 if worse >= patience:
                     break
         return best.predict(features)
+
+
+@functools.cache
+def _thread_controller():
+    """The BLAS/OpenMP libraries of this process, as threadpoolctl sees them, found once.
+
+    Made after scikit-learn is imported, so that its OpenMP runtime is among them. Finding the
+    libraries costs about 3 ms (``threadpool_limits`` does it on every call, which was 0.13 s
+    of a 10-minute analysis); setting their thread counts then costs microseconds. A forked
+    child shares the parent's libraries, so the cached view stays true in it.
+    """
+    import sklearn.mixture  # noqa: F401  (loads scikit-learn's OpenMP runtime)
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 __all__ = ["gmm_bic", "snippet_features"]
