@@ -8,7 +8,7 @@ at 10 kHz; each with and without the discharge detector. Targets: analyze ≤ 8�
 10 min 2 kHz (1 and 4 ch) and 60 min, ≤ 6× on the needle minute.
 
 ``--profile CASE`` prints what is left: the top functions by own time and the myoemg steps by
-cumulative time, of one analyze of that case.
+cumulative time, of one analyze of that case (alone, unless ``--cases`` is given too).
 
 Run: python benchmarks/bench_analyze.py [--repeat 5] [--cases 10min_2k_1ch,...]
                                         [--profile 10min_2k_1ch] [--json out.json]
@@ -108,18 +108,22 @@ def profile(name, detect, top=25):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--cases", default=",".join(DEFAULT_CASES))
+    parser.add_argument("--cases", help="comma-separated (default: all; none with --profile)")
     parser.add_argument("--profile", metavar="CASE", help="profile one analyze of CASE")
     parser.add_argument("--json", metavar="FILE", help="also write the rows as JSON")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; min of "
           f"{args.repeat}; myoemg {myoemg.__version__}")
+    # --profile alone profiles only: timing every case first takes minutes
+    cases = args.cases if args.cases is not None else "" if args.profile else ",".join(
+        DEFAULT_CASES)
     rows = []
-    for name in args.cases.split(","):
+    for name in cases.split(","):
         if name:
             rows.append(time_case(name, args.repeat))
             print(f"  {name}: done", flush=True)
-    show(rows)
+    if rows:
+        show(rows)
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2))
     if args.profile:
