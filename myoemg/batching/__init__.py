@@ -30,7 +30,7 @@ from ._result import (
 
 #: Public names defined in modules that import the analysis: loaded on first use (PEP 562).
 _LAZY = {"Job": "_discover", "discover": "_discover", "recording_suffixes": "_discover",
-         "read_manifest": "_listing", "MARKER": "_worker", "process": "_worker",
+         "read_manifest": "_listing", "MARKER": "_outputs", "process": "_worker",
          "SESSION_COLUMNS": "_row", "companion_files": "_companions"}
 
 __all__ = [

@@ -7,10 +7,9 @@ with the next recordings; :meth:`Combiner.result` then stacks them in job order.
 
 from __future__ import annotations
 
-from ._outputs import write_checked
+from ._outputs import MARKER, load_marker, write_checked
 from ._result import FAILURE_COLUMNS, ID_COLUMNS, MANIFEST, BatchResult
 from ._row import SESSION_COLUMNS
-from ._worker import MARKER, load_marker
 
 #: The combined tables, in the order they are written.
 TABLES = ("trials", "sessions", "discharges", "failures")
@@ -63,8 +62,6 @@ class Combiner:
         """The :class:`BatchResult` of ``jobs`` (in their order) and discovery ``problems``."""
         import pandas as pd
 
-        from ..pipeline import DISCHARGE_COLUMNS, TRIAL_TABLE_COLUMNS  # the empty tables' columns
-
         sessions, trials, discharges = [], [], []
         failures = [{"file": self.layout.display(p.path), "force_file": None,
                      "stage": "discover", "error": p.error, "message": p.message}
@@ -80,10 +77,10 @@ class Combiner:
                     if table is not None:
                         acc.append(table)
         return BatchResult(
-            trials=_stack(trials, TRIAL_TABLE_COLUMNS),
+            trials=_stack(trials, "trials"),
             sessions=pd.DataFrame(sessions, columns=[*ID_COLUMNS, "force_file", "output",
                                                      *SESSION_COLUMNS]),
-            discharges=_stack(discharges, [*DISCHARGE_COLUMNS, "trial"]),
+            discharges=_stack(discharges, "discharges"),
             failures=pd.DataFrame(failures, columns=FAILURE_COLUMNS),
             manifest={}, out=self.out)
 
@@ -97,14 +94,26 @@ def _read_table(path):
     return pd.read_csv(path)
 
 
-def _stack(tables, columns):
+def _stack(tables, kind):
+    """The per-recording ``kind`` tables ('trials' or 'discharges') one after the other."""
     import pandas as pd
 
     if not tables:
-        return pd.DataFrame(columns=[*ID_COLUMNS, *columns])
+        return pd.DataFrame(columns=[*ID_COLUMNS, *_empty_columns(kind)])
     df = pd.concat(tables, ignore_index=True)
     rest = [c for c in df.columns if c not in ID_COLUMNS]
     return df[[*ID_COLUMNS, *rest]]
+
+
+def _empty_columns(kind):
+    """Columns of an empty combined table.
+
+    Imported only here: the analysis's modules take 1.5–2 s to import, which the driver of a
+    pool of workers otherwise never needs.
+    """
+    from ..pipeline import DISCHARGE_COLUMNS, TRIAL_TABLE_COLUMNS
+
+    return TRIAL_TABLE_COLUMNS if kind == "trials" else [*DISCHARGE_COLUMNS, "trial"]
 
 
 def write_tables(result, out):

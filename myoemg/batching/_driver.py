@@ -148,9 +148,10 @@ def batch(inputs, out=None, *, jobs=1, scheduler=None, force_patterns=DEFAULT_FO
                      redo=bool(redo), progress=progress, callback=callback, verbose=verbose,
                      options=options, timings={"called_unix": time.time()})
         _warm_up(spec)  # first: the fork server's imports overlap the ones below
-        from ._worker import split_options
+        if options:  # fail fast on a misspelt option (checking imports the analysis)
+            from ._worker import split_options
 
-        split_options(options)  # fail fast on a misspelt option
+            split_options(options)
         if out is not None:
             return _batch(inputs, Path(out), spec)
         if not (scheduler is None or scheduler == "local"):

@@ -16,6 +16,10 @@ from pathlib import Path
 
 from ..utils import OutputError, write_text_atomic
 
+#: Name of the per-recording done-marker, written last (atomically) when a recording's outputs
+#: are complete. It holds the input hashes and parameter fingerprint a re-run compares.
+MARKER = "batch_done.json"
+
 #: errno values after which no later output can be written either.
 FATAL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
 
@@ -143,3 +147,11 @@ def _mark_in_place(path, manifest):
             fh.truncate()
     except OSError:
         pass
+
+
+def load_marker(folder):
+    """The done-marker of a recording's output folder as a dict, or None."""
+    try:
+        return json.loads((Path(folder) / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None

@@ -24,16 +24,14 @@ from ..pipeline import analyze
 from ..results import Analysis
 from ..utils import RecordingError, logger, use_log_level, write_text_atomic
 from ._companions import companion_files
-from ._outputs import is_fatal, output_error
+from ._outputs import MARKER, is_fatal, load_marker, output_error  # noqa: F401 (re-exported)
 from ._row import SESSION_COLUMNS, session_row, summary_values  # noqa: F401 (SESSION_COLUMNS)
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads it)
 if TYPE_CHECKING:
     from typing import Any
 
-#: Name of the per-recording done-marker, written last (atomically) when a recording's outputs
-#: are complete. It holds the input hashes and parameter fingerprint a re-run compares.
-MARKER = "batch_done.json"
+
 _NOT_OPTIONS = {"recording", "path", "force", "verbose", "self", "directory", "overwrite",
                 "derivatives_root"}  # the batch puts every recording's derivatives in one
 
@@ -116,14 +114,6 @@ def peak_rss_mb():
         return None
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return rss / 2**20 if sys.platform == "darwin" else rss / 1024
-
-
-def load_marker(folder):
-    """The done-marker of a recording's output folder as a dict, or None."""
-    try:
-        return json.loads((Path(folder) / MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
 
 
 def _up_to_date(folder, marker, hashes, fp):
