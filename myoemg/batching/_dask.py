@@ -34,7 +34,7 @@ PLUGIN_NAME = "myoemg-batch"
 
 
 class WarmWorker(WorkerPlugin):
-    """Worker plugin: import myoemg (and the report's plotting) once; one BLAS thread.
+    """Worker plugin: import myoemg (and the report's modules) once; one BLAS thread.
 
     Parameters
     ----------

@@ -1,7 +1,7 @@
 """Where recordings are analysed: in this process, or on a pool of warm worker processes.
 
-The pool's processes fork from a *fork server* started with myoemg (and, for reports,
-matplotlib) already imported (:func:`start_forkserver`), as early as :func:`myoemg.batch` can,
+The pool's processes fork from a *fork server* started with myoemg (and, for reports, the
+report's modules) already imported (:func:`start_forkserver`), as early as :func:`myoemg.batch` can,
 so a worker is ready in milliseconds instead of paying the imports itself. Every worker (and
 this process while it analyses) uses one BLAS/OpenMP thread: the analysis is many small fits,
 for which extra threads cost more than they give. At most :data:`PER_WORKER` recordings per
@@ -41,10 +41,15 @@ def one_thread_env():
 
 
 def worker_modules(report, dask=False):
-    """Modules a warm worker holds: the analysis, the report's plotting, Dask's worker."""
-    modules = ["myoemg.batching._worker", "threadpoolctl"]
+    """Modules a warm worker holds: the analysis, the report's figures, Dask's worker.
+
+    Not matplotlib: the HTML report draws its figures as SVG itself, and importing
+    ``matplotlib.pyplot`` cost the fork server 0.4–0.6 s before the first worker could start.
+    """
+    # scikit-learn: the detector imports its mixtures on first use, 0.2–0.4 s in every worker
+    modules = ["myoemg.batching._worker", "threadpoolctl", "sklearn.mixture"]
     if report:
-        modules += ["myoemg.report", "myoemg.viz", "matplotlib.pyplot"]
+        modules += ["myoemg.report", "myoemg.viz"]
     if dask:  # what distributed would preload itself (distributed.utils.get_mp_context)
         modules += ["distributed", "dask", "msgpack", "cloudpickle", "tornado", "toolz",
                     "pandas", "lz4"]
