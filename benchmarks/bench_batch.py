@@ -7,8 +7,10 @@ user would), checks that every mode writes byte-identical tables, and prints per
 
 - wall time of the whole command (min over ``--repeat``) and the speed-up over --jobs 1;
 - fixed costs, separately: start-up (process start to ``batch()`` called: interpreter,
-  imports, CLI), pool/cluster (run start to the first recording starting in a worker),
-  combine + write (tables and manifest after the last recording);
+  imports, CLI), preparation (``batch()`` called to run start: finding and pairing the files,
+  output folders), pool/cluster (run start to the first recording starting in a worker),
+  combine + write (tables and manifest after the last recording) and exit (manifest
+  written to the process gone);
 - per-file overhead: in-worker bookkeeping (hashing, markers: a recording's time minus its
   read + analyze + save), and all overhead per file, as a share of the work: (workers x the
   span from first start to last finish - sum of read+analyze+save) / N, which also counts
@@ -103,7 +105,9 @@ def costs(wall, t_unix, manifest, n_workers):
     n_used = min(n_workers, len(manifest["workers"]))
     span = max(ends) - min(starts)
     return {"wall": wall, "startup": drv["called_unix"] - t_unix,
+            "prepare": drv["run_started_unix"] - drv["called_unix"],
             "pool": min(starts) - drv["run_started_unix"], "finish": drv["finish_s"],
+            "exit": wall - (max(ends) - t_unix) - drv["finish_s"],
             "work_per_file": statistics.mean(work),
             "bookkeeping": statistics.mean(kept),
             "overhead": (n_used * span - sum(work)) / len(recs),
@@ -132,13 +136,14 @@ def bench(data, tmp, modes, report, repeat):
 def show(rows, report):
     base = next(iter(rows.values()))["wall"]
     print(f"\n{'with' if report else 'without'} reports")
-    print(f"{'mode':22} {'wall s':>7} {'speed-up':>8} {'start s':>8} {'pool s':>7} "
-          f"{'finish s':>8} {'work/file':>9} {'keep/file':>9} {'ovh/file':>14} "
-          f"{'load':>10}  peak RSS/worker MiB")
+    print(f"{'mode':22} {'wall s':>7} {'speed-up':>8} {'start s':>8} {'prep s':>6} "
+          f"{'pool s':>7} {'finish s':>8} {'exit s':>6} {'work/file':>9} {'keep/file':>9} "
+          f"{'ovh/file':>14} {'load':>10}  peak RSS/worker MiB")
     for name, r in rows.items():
         share = 100 * r["overhead"] / r["work_per_file"]
         print(f"{name:22} {r['wall']:7.2f} {base / r['wall']:7.2f}x {r['startup']:8.2f} "
-              f"{r['pool']:7.2f} {r['finish']:8.2f} {r['work_per_file']:9.3f} "
+              f"{r['prepare']:6.2f} {r['pool']:7.2f} {r['finish']:8.2f} {r['exit']:6.2f} "
+              f"{r['work_per_file']:9.3f} "
               f"{r['bookkeeping']:9.4f} {r['overhead']:7.4f} ({share:3.0f}%) "
               f"{r['load'][0]:4.1f}->{r['load'][1]:<4.1f}  "
               + ", ".join(f"{p:.0f}" for p in r["rss"]))
@@ -174,9 +179,10 @@ def main():
         identical &= all_tables[True] == all_tables[False]
     print(f"\ntables identical across modes{' and report settings' if len(reports) > 1 else ''}"
           f": {'yes' if identical else 'NO'}")
-    print("start s: process start to batch() called; pool s: run start to the first recording "
+    print("start s: process start to batch() called; prep s: batch() called to run start "
+          "(finding and pairing the files, output folders); pool s: run start to the first recording "
           "starting in a worker (fork server / cluster); finish s: combine and write the tables "
-          "and manifest; work/file: read + analyze + save; keep/file: bookkeeping inside a "
+          "and manifest; exit s: manifest written to the process gone; work/file: read + analyze + save; keep/file: bookkeeping inside a "
           "worker (hashes, markers); ovh/file: all overhead per file (bookkeeping, dispatch, "
           "idle tail), share of work/file; load: 1-min load average before -> after. "
           "*: fork server started before myoemg is imported, which batch() does by itself "
