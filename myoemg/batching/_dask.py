@@ -27,10 +27,20 @@ from distributed.diagnostics.plugin import WorkerPlugin
 from ..utils import logger
 from ..utils._threads import one_blas_thread
 from ._executors import PER_WORKER, crash_record, dispatch, is_client
-from ._worker import process
 
 #: Name of the worker plugin (registering it again replaces it).
 PLUGIN_NAME = "myoemg-batch"
+
+
+def _process(*args, **kwargs):
+    """:func:`myoemg.batching._worker.process`, imported on the worker that runs it.
+
+    Submitted by reference, so the driver never imports the analysis (1.5–2 s of imports
+    that would compete with the workers for the cores); the workers have it preloaded.
+    """
+    from ._worker import process
+
+    return process(*args, **kwargs)
 
 
 class WarmWorker(WorkerPlugin):
@@ -117,7 +127,7 @@ class DaskExecutor:
         return self._window
 
     def submit(self, job):
-        fut = self.client.submit(process, job, *self.args, pure=False,
+        fut = self.client.submit(_process, job, *self.args, pure=False,
                                  key=f"myoemg-batch-{job.output}-{os.getpid()}-{time.time_ns()}")
         self.futures.add(fut)
         return fut
