@@ -180,13 +180,14 @@ def main():
     print(f"\ntables identical across modes{' and report settings' if len(reports) > 1 else ''}"
           f": {'yes' if identical else 'NO'}")
     print("start s: process start to batch() called; prep s: batch() called to run start "
-          "(finding and pairing the files, output folders); pool s: run start to the first recording "
-          "starting in a worker (fork server / cluster); finish s: combine and write the tables "
-          "and manifest; exit s: manifest written to the process gone; work/file: read + analyze + save; keep/file: bookkeeping inside a "
-          "worker (hashes, markers); ovh/file: all overhead per file (bookkeeping, dispatch, "
-          "idle tail), share of work/file; load: 1-min load average before -> after. "
-          "*: fork server started before myoemg is imported, which batch() does by itself "
-          "once `import myoemg` and the CLI import lazily (issue 15).")
+          "(finding and pairing the files, output folders); pool s: run start to the first "
+          "recording starting in a worker (fork server / cluster); finish s: combine and "
+          "write the tables and manifest; exit s: manifest written to the process gone; "
+          "work/file: read + analyze + save; keep/file: bookkeeping inside a worker (hashes, "
+          "markers); ovh/file: all overhead per file (bookkeeping, dispatch, idle tail), share "
+          "of work/file; load: 1-min load average before -> after. *: fork server started "
+          "before myoemg is imported, which batch() does by itself once `import myoemg` and "
+          "the CLI import lazily (issue 15).")
     if not args.keep:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0 if identical else 1
