@@ -35,6 +35,11 @@ def snippet_features(snips):
     return np.column_stack([pcs, logpp])
 
 
+#: Added to the covariances' diagonal (scikit-learn's ``reg_covar``; ours: the features are
+#: principal components of unit-peak shapes and a log amplitude, of order 0.1–1).
+REG_COVAR = 1e-3
+
+
 def gmm_bic(features, max_units, min_per_unit=8, max_fit=300, patience=1):
     """Labels from the Gaussian mixture whose number of components minimises BIC.
 
@@ -56,16 +61,37 @@ def gmm_bic(features, max_units, min_per_unit=8, max_fit=300, patience=1):
     # KMeans. Tiny matrices, so one thread is also the faster.
     with _thread_controller().limit(limits=1):
         for k in range(1, k_max + 1):
-            gm = GaussianMixture(k, covariance_type="full", reg_covar=1e-3, random_state=0,
-                                 max_iter=40, tol=1e-2).fit(fit_on)
-            bic = gm.bic(fit_on)
+            if k == 1:  # one unit: no mixture to fit, and no labels but 0
+                gm, bic = None, one_gaussian_bic(fit_on, REG_COVAR)
+            else:
+                gm = GaussianMixture(k, covariance_type="full", reg_covar=REG_COVAR,
+                                     random_state=0, max_iter=40, tol=1e-2).fit(fit_on)
+                bic = gm.bic(fit_on)
             if bic < best_bic:
                 best, best_bic, worse = gm, bic, 0
             else:
                 worse += 1
                 if worse >= patience:
                     break
-        return best.predict(features)
+        return np.zeros(n, int) if best is None else best.predict(features)
+
+
+def one_gaussian_bic(x, reg_covar):
+    """BIC of one full-covariance Gaussian fitted to ``x``, shape (n, d).
+
+    What ``GaussianMixture(1, covariance_type='full', reg_covar=reg_covar).bic(x)`` gives
+    after fitting: one component is no clustering, its maximum-likelihood fit is the mean and
+    the (biased) covariance plus ``reg_covar`` on the diagonal, which scikit-learn's EM reaches
+    in its first step. Computed directly, it saves a scikit-learn fit (about 3 ms of overhead)
+    in every sorted segment. Parameters counted as scikit-learn does: ``d + d (d + 1) / 2``.
+    """
+    n, d = x.shape
+    diff = x - x.mean(axis=0)
+    chol = np.linalg.cholesky(diff.T @ diff / n + reg_covar * np.eye(d))
+    z = np.linalg.solve(chol, diff.T)  # whitened residuals: sum of squares = Mahalanobis
+    log_det = 2.0 * np.sum(np.log(np.diag(chol)))
+    log_lik = -0.5 * (np.sum(z * z) + n * (d * np.log(2 * np.pi) + log_det))
+    return -2.0 * log_lik + (d + d * (d + 1) / 2) * np.log(n)
 
 
 @functools.cache
@@ -83,4 +109,4 @@ def _thread_controller():
     return ThreadpoolController()
 
 
-__all__ = ["gmm_bic", "snippet_features"]
+__all__ = ["REG_COVAR", "gmm_bic", "one_gaussian_bic", "snippet_features"]
