@@ -11,6 +11,7 @@ and why.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -197,12 +198,13 @@ class DischargeRules:
 def _above(v, thr, margin):
     """Soft membership of ``v ≥ thr``: 0.5 at thr, 1 at thr·(1 + margin), 0 at thr·(1 − margin)."""
     width = max(abs(thr) * margin, 1e-12)
-    return float(np.clip(0.5 + 0.5 * (v - thr) / width, 0, 1)) if np.isfinite(v) else 0.0
+    # scalars: Python's min/max, not np.clip (2 400 calls per 10-minute session)
+    return min(max(0.5 + 0.5 * float(v - thr) / width, 0.0), 1.0) if math.isfinite(v) else 0.0
 
 
 def _below(v, thr, margin):
     width = max(abs(thr) * margin, 1e-12)
-    return float(np.clip(0.5 - 0.5 * (v - thr) / width, 0, 1)) if np.isfinite(v) else 0.0
+    return min(max(0.5 - 0.5 * float(v - thr) / width, 0.0), 1.0) if math.isfinite(v) else 0.0
 
 
 def _between(v, lo_hi, margin):
