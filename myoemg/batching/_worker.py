@@ -24,13 +24,12 @@ from ..pipeline import analyze
 from ..results import Analysis
 from ..utils import RecordingError, logger, use_log_level, write_text_atomic
 from ._companions import companion_files
-from ._outputs import MARKER, is_fatal, load_marker, output_error  # noqa: F401 (re-exported)
+from ._outputs import MARKER, is_fatal, load_marker, output_error
 from ._row import SESSION_COLUMNS, session_row, summary_values  # noqa: F401 (SESSION_COLUMNS)
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads it)
 if TYPE_CHECKING:
     from typing import Any
-
 
 _NOT_OPTIONS = {"recording", "path", "force", "verbose", "self", "directory", "overwrite",
                 "derivatives_root"}  # the batch puts every recording's derivatives in one
