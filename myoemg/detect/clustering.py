@@ -43,30 +43,30 @@ REG_COVAR = 1e-3
 def gmm_bic(features, max_units, min_per_unit=8, max_fit=300, patience=1):
     """Labels from the Gaussian mixture whose number of components minimises BIC.
 
-    Components are tried from 1 upward; the search stops after ``patience`` sizes without a
-    better BIC, or at ``max_units`` or ``n / min_per_unit`` components. The mixtures are fitted
-    on at most ``max_fit`` spikes spread evenly in time (ours: 300 points hold 12 components
-    of 4-D Gaussians; the later merge step undoes over-splitting), with a loose tolerance
-    (labels, not likelihoods, are what is used), then every spike is labelled.
+    Components are tried from 1 upward (one component in closed form,
+    :func:`one_gaussian_bic`; two and more by scikit-learn); the search stops after
+    ``patience`` sizes without a better BIC, or at ``max_units`` or ``n / min_per_unit``
+    components. The mixtures are fitted on at most ``max_fit`` spikes spread evenly in time
+    (ours: 300 points hold 12 components of 4-D Gaussians; the later merge step undoes
+    over-splitting), with a loose tolerance (labels, not likelihoods, are what is used), then
+    every spike is labelled.
     """
     from sklearn.mixture import GaussianMixture
 
     n = features.shape[0]
     k_max = int(max(1, min(max_units, n // min_per_unit)))
     fit_on = features[np.linspace(0, n - 1, min(n, max_fit)).astype(int)]
-    best, best_bic, worse = None, np.inf, 0
     # Limited here, after importing scikit-learn: an enclosing one_blas_thread block opened
     # before its OpenMP runtime was loaded does not cover it, and a multi-threaded OpenMP
     # pool in a process that later forks (a ProcessPoolExecutor) deadlocks the children's
     # KMeans. Tiny matrices, so one thread is also the faster.
     with _thread_controller().limit(limits=1):
-        for k in range(1, k_max + 1):
-            if k == 1:  # one unit: no mixture to fit, and no labels but 0
-                gm, bic = None, one_gaussian_bic(fit_on, REG_COVAR)
-            else:
-                gm = GaussianMixture(k, covariance_type="full", reg_covar=REG_COVAR,
-                                     random_state=0, max_iter=40, tol=1e-2).fit(fit_on)
-                bic = gm.bic(fit_on)
+        # one unit first: no mixture to fit, and no label but 0 (best stays None)
+        best, best_bic, worse = None, one_gaussian_bic(fit_on, REG_COVAR), 0
+        for k in range(2, k_max + 1):
+            gm = GaussianMixture(k, covariance_type="full", reg_covar=REG_COVAR,
+                                 random_state=0, max_iter=40, tol=1e-2).fit(fit_on)
+            bic = gm.bic(fit_on)
             if bic < best_bic:
                 best, best_bic, worse = gm, bic, 0
             else:
