@@ -13,9 +13,10 @@ of Kilosort, Pachitariu et al. 2016/2024, and SpikeInterface):
    no less regular than the less regular part (interval continuity: two fibres of the same
    shape interleave and become irregular when merged, while the two halves of one unit fill
    each other's gaps).
-5. **Overlaps**: every sorted spike's template, scaled by least squares, is subtracted;
-   peaks left in the residual are matched to the templates (the potential another unit's
-   spike masked) — the peeling of template-matching sorters, in two passes.
+5. **Overlaps**: every sorted spike's template, scaled by least squares, is subtracted,
+   and the residual is explained by matching pursuit over the whole window
+   (:mod:`myoemg.detect.matching`): the potentials other units' spikes masked, however
+   close — the peeling of template-matching sorters, in two passes.
 6. Spikes poorly correlated with their unit's template are left unsorted (unit −1); two
    spikes of one unit closer than the refractory period are one potential.
 """
@@ -29,6 +30,7 @@ from scipy import signal as sps
 
 from .clustering import gmm_bic, snippet_features
 from .features import cv2
+from .matching import match_pursuit
 
 
 @dataclass
@@ -265,23 +267,22 @@ def _fit(x, samples, units, templates, half, min_corr):
 
 
 def _peel(x, samples, units, gains, templates, thr, half, dead_n, min_corr):
-    """Spikes hidden under other units: peaks of the residual matched to a template."""
-    resid = x - _model(x.size, samples, units, gains, templates, half)
-    peaks = candidates(resid, thr, dead_n)
-    taken = np.sort(samples[units >= 0])
-    if taken.size:  # a residual peak near a sorted spike's centre is a fitting leftover
-        peaks = peaks[~_coincident(peaks, taken, max(2, dead_n // 2))]
-    if peaks.size == 0 or templates.shape[0] == 0:
+    """Spikes hidden under other units: templates matched to the residual, overlaps resolved.
+
+    The sorted spikes' scaled templates are subtracted and the residual is explained by
+    matching pursuit (:func:`myoemg.detect.matching.match_pursuit`): a potential masked by
+    one or more others is found once they are gone. A placement near a sorted spike's centre
+    is what its fit left over, not another potential.
+    """
+    if templates.shape[0] == 0:
         return np.zeros(0, int), np.zeros(0, int)
-    snips = snippets_at(resid, peaks, half)
-    s = snips - snips.mean(1, keepdims=True)
-    t = templates - templates.mean(1, keepdims=True)
-    den = np.linalg.norm(s, axis=1)[:, None] * np.linalg.norm(t, axis=1)[None, :]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r = np.where(den > 0, (s @ t.T) / den, 0.0)
-    best = np.argmax(r, axis=1)
-    keep = r[np.arange(peaks.size), best] >= min_corr
-    return peaks[keep], best[keep]
+    resid = x - _model(x.size, samples, units, gains, templates, half)
+    peaks, best, _, _ = match_pursuit(resid, templates, min_peak=thr, min_corr=min_corr)
+    taken = np.sort(samples[units >= 0])
+    if taken.size and peaks.size:
+        keep = ~_coincident(peaks, taken, max(2, dead_n // 2))
+        peaks, best = peaks[keep], best[keep]
+    return peaks, best
 
 
 def _span_n(template):
