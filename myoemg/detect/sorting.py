@@ -14,9 +14,12 @@ of Kilosort, Pachitariu et al. 2016/2024, and SpikeInterface):
    shape interleave and become irregular when merged, while the two halves of one unit fill
    each other's gaps).
 5. **Overlaps**: every sorted spike's template, scaled by least squares, is subtracted,
-   and the residual is explained by matching pursuit over the whole window
-   (:mod:`myoemg.detect.matching`): the potentials other units' spikes masked, however
-   close — the peeling of template-matching sorters, in two passes.
+   and the spikes other units masked are found in the residual — the peeling of
+   template-matching sorters, in two passes. Either at the residual's peaks that match a
+   template, or (``match_overlaps``) by matching pursuit over the whole residual
+   (:mod:`myoemg.detect.matching`), which also finds a potential whose peak another one
+   hides, but places templates on whatever looks like them: also on the later phases of a
+   potential longer than the snippet.
 6. Spikes poorly correlated with their unit's template are left unsorted (unit −1); two
    spikes of one unit closer than the refractory period are one potential.
 """
@@ -30,7 +33,7 @@ from scipy import signal as sps
 
 from .clustering import gmm_bic, snippet_features
 from .features import cv2
-from .matching import match_pursuit
+from .matching import match_pursuit, place
 
 
 @dataclass
@@ -231,16 +234,10 @@ def _relabel(labels):
     return out
 
 
-def _model(n_times, samples, units, gains, templates, half):
+def _model(n_times, samples, units, gains, templates):
     """Sum of the scaled templates of all sorted spikes over the slice."""
     ok = units >= 0
-    if not ok.any():
-        return np.zeros(n_times)
-    idx = samples[ok, None] + np.arange(-half, half + 1)[None, :]
-    wave = gains[ok, None] * templates[units[ok]]
-    inside = (idx >= 0) & (idx < n_times)
-    # bincount adds in the order of np.add.at, from zero: the same sums, without its overhead
-    return np.bincount(idx[inside], weights=wave[inside], minlength=n_times)
+    return place(n_times, samples[ok], units[ok], gains[ok], templates)
 
 
 def _fit(x, samples, units, templates, half, min_corr):
@@ -251,7 +248,7 @@ def _fit(x, samples, units, templates, half, min_corr):
     t_energy = np.maximum(np.sum(t * t, axis=1), 1e-30)
     raw = snippets_at(x, samples, half)
     for _ in range(2):
-        model = _model(x.size, samples, units, gains, templates, half)
+        model = _model(x.size, samples, units, gains, templates)
         # (x − model) at the snippet samples, without a window-long difference
         own = raw - snippets_at(model, samples, half)
         own[ok] += gains[ok, None] * templates[units[ok]]
@@ -266,19 +263,57 @@ def _fit(x, samples, units, templates, half, min_corr):
     return gains, snips, units
 
 
-def _peel(x, samples, units, gains, templates, thr, half, dead_n, min_corr):
+def _peel_peaks(x, samples, units, gains, templates, thr, half, dead_n, min_corr):
+    """Spikes hidden under other units: peaks of the residual matched to a template.
+
+    A potential masked by a larger one seldom leaves a peak of its own, so this finds
+    fewer of them than :func:`_peel_matching`; but it places nothing on the unmodelled
+    phases of a potential longer than the snippet.
+    """
+    resid = x - _model(x.size, samples, units, gains, templates)
+    peaks = candidates(resid, thr, dead_n)
+    taken = np.sort(samples[units >= 0])
+    if taken.size:  # a residual peak near a sorted spike's centre is a fitting leftover
+        peaks = peaks[~_coincident(peaks, taken, max(2, dead_n // 2))]
+    if peaks.size == 0 or templates.shape[0] == 0:
+        return np.zeros(0, int), np.zeros(0, int)
+    snips = snippets_at(resid, peaks, half)
+    s = snips - snips.mean(1, keepdims=True)
+    t = templates - templates.mean(1, keepdims=True)
+    den = np.linalg.norm(s, axis=1)[:, None] * np.linalg.norm(t, axis=1)[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.where(den > 0, (s @ t.T) / den, 0.0)
+    best = np.argmax(r, axis=1)
+    keep = r[np.arange(peaks.size), best] >= min_corr
+    return peaks[keep], best[keep]
+
+
+def _peel_matching(x, samples, units, gains, templates, sigma, dead_n, rules):
     """Spikes hidden under other units: templates matched to the residual, overlaps resolved.
 
     The sorted spikes' scaled templates are subtracted and the residual is explained by
     matching pursuit (:func:`myoemg.detect.matching.match_pursuit`): a potential masked by
-    one or more others is found once they are gone. A placement near a sorted spike's centre
-    is what its fit left over, not another potential.
+    one or more others is found once they are gone. A unit is not placed within its
+    refractory period of one of its spikes, and a placement near any sorted spike's centre
+    is what that spike's fit left over, not another potential.
     """
     if templates.shape[0] == 0:
         return np.zeros(0, int), np.zeros(0, int)
-    resid = x - _model(x.size, samples, units, gains, templates, half)
-    peaks, best, _, _ = match_pursuit(resid, templates, min_peak=thr, min_corr=min_corr)
-    taken = np.sort(samples[units >= 0])
+    resid = x - _model(x.size, samples, units, gains, templates)
+    # a unit does not fire again within its refractory period
+    refractory_n = np.full(templates.shape[0], dead_n)
+    ok = units >= 0
+    # a placement is fitted anywhere, not found at a peak: it must stand higher than a
+    # detected spike, and at no less than a fraction of its unit's typical size
+    typical = np.array([np.median(gains[units == u]) if np.any(units == u) else 0.0
+                        for u in range(templates.shape[0])])
+    min_peak = np.maximum(rules.match_threshold * sigma,
+                          rules.match_min_gain * typical * np.abs(templates).max(axis=1))
+    peaks, best, _, _ = match_pursuit(resid, templates, min_peak=min_peak,
+                                      min_corr=rules.peel_min_corr,
+                                      refractory_n=refractory_n,
+                                      spikes=(samples[ok], units[ok]))
+    taken = np.sort(samples[ok])
     if taken.size and peaks.size:
         keep = ~_coincident(peaks, taken, max(2, dead_n // 2))
         peaks, best = peaks[keep], best[keep]
@@ -307,7 +342,7 @@ def _dedupe(samples, units, gains, refractory_n, templates):
     return keep
 
 
-def sort_window(x, sigma, *, fs, half, rules):
+def sort_window(x, sigma, *, fs, half, rules, match_overlaps=False):
     """Decompose one search window of one channel into units.
 
     Parameters
@@ -322,6 +357,9 @@ def sort_window(x, sigma, *, fs, half, rules):
         Snippet half-length, samples.
     rules : DischargeRules
         ``threshold``, ``max_units``, ``min_corr``, ``merge_corr``, ``refractory_s``.
+    match_overlaps : bool
+        Find masked spikes by template matching over the residual (:func:`_peel_matching`)
+        rather than at the residual's peaks (:func:`_peel_peaks`); see step 5 above.
 
     Returns
     -------
@@ -347,8 +385,12 @@ def sort_window(x, sigma, *, fs, half, rules):
         labels = _relabel(labels)
         templates = np.stack([np.median(snips[labels == u], axis=0) for u in range(ids.size)])
         gains, snips, labels = _fit(x, samples, labels, templates, half, rules.min_corr)
-        new, new_u = _peel(x, samples, labels, gains, templates, thr, half, dead_n,
-                           rules.peel_min_corr)
+        if match_overlaps:
+            new, new_u = _peel_matching(x, samples, labels, gains, templates, sigma, dead_n,
+                                        rules)
+        else:
+            new, new_u = _peel_peaks(x, samples, labels, gains, templates, thr, half, dead_n,
+                                     rules.peel_min_corr)
         samples = np.concatenate([samples, new])
         labels = np.concatenate([labels, new_u])
         gains, snips, labels = _fit(x, samples, labels, templates, half, rules.min_corr)

@@ -62,4 +62,4 @@ def test_model_equals_add_at():
     wave = gains[ok, None] * templates[units[ok]]
     inside = (idx >= 0) & (idx < n_times)
     np.add.at(ref, idx[inside], wave[inside])
-    np.testing.assert_array_equal(_model(n_times, samples, units, gains, templates, half), ref)
+    np.testing.assert_array_equal(_model(n_times, samples, units, gains, templates), ref)
