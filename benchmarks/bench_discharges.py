@@ -1,7 +1,7 @@
 """Benchmark of the myotonic-discharge detector on labelled sessions, and its speed.
 
 Run: python benchmarks/bench_discharges.py [--n-sessions 60] [--family tuning|heldback|both]
-                                           [--skip-speed] [--skip-accuracy]
+                                           [--skip-speed] [--skip-accuracy] [--match-overlaps]
 
 Accuracy runs the whole pipeline (``myoemg.analyze``) on sessions of
 :mod:`myoemg.sim.families` (1–10 concurrent fibres per myotonic release, hum 0–50 µV at
@@ -10,7 +10,9 @@ Accuracy runs the whole pipeline (``myoemg.analyze``) on sessions of
 number of fibres, SNR and rate; unit-level spike-time F1 and units found vs present;
 after-activity error; look-alikes called myotonic and look-alikes found and named. Speed
 times the detector on 10 min of 2 kHz surface EMG and 60 s of 44.1 kHz needle EMG against
-one scipy zero-phase band-pass of the same data, in one process.
+one scipy zero-phase band-pass of the same data, in one process. ``--match-overlaps`` runs
+both with ``DischargeRules(match_overlaps=True)`` (template matching of masked spikes on
+surface EMG) instead of the defaults.
 """
 
 import argparse
@@ -21,7 +23,7 @@ import pandas as pd
 from scipy import signal as sps
 
 import myoemg
-from myoemg.detect import detect_discharges
+from myoemg.detect import DischargeRules, detect_discharges
 from myoemg.evaluation import spike_time_f1
 from myoemg.signal import clean_emg
 from myoemg.sim import trains as T
@@ -65,11 +67,11 @@ def _units(a, truth, electrode):
     return pd.DataFrame(rows)
 
 
-def accuracy(family, n_sessions):
+def accuracy(family, n_sessions, rules=None):
     trials, units, present = [], [], []
     t0 = time.perf_counter()
     for rec, truth in make_family(n_sessions, family=family):
-        a = myoemg.analyze(rec, verbose="error")
+        a = myoemg.analyze(rec, discharge_rules=rules, verbose="error")
         tr = truth.trials.merge(a.trials[["trial", "myotonic", "n_myotonic_units",
                                           "myotonic_end_s"]].rename(columns={"myotonic": "found"}),
                                 on="trial")
@@ -135,7 +137,7 @@ def _best_of(repeat, fn, *args, **kwargs):
     return out, min(times)
 
 
-def speed(repeat=3):
+def speed(repeat=3, rules=None):
     rng = np.random.default_rng(0)
     print(f"\n== speed (one process, min of {repeat}; detector on cleaned EMG with search "
           "windows, as analyze calls it) ==")
@@ -156,7 +158,7 @@ def speed(repeat=3):
         cleaned, t_clean = _best_of(repeat, clean_emg, x, fs=fs,
                                     band_hz=(band[0], min(band[1], 0.45 * fs)))
         d, t_det = _best_of(repeat, detect_discharges, cleaned, fs=fs, electrode=electrode,
-                            search_s=windows, prefiltered=True)
+                            search_s=windows, prefiltered=True, rules=rules)
         print(f"{label}: band-pass {t_filt:.3f} s; clean_emg {t_clean:.3f} s "
               f"({t_clean / t_filt:.1f}x); detector {t_det:.3f} s ({t_det / t_filt:.1f}x); "
               f"{int((d.kind == 'myotonic').sum())} myotonic unit trains in {len(starts)} "
@@ -170,10 +172,13 @@ if __name__ == "__main__":
     parser.add_argument("--skip-accuracy", action="store_true")
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--repeat", type=int, default=3, help="speed: min of this many runs")
+    parser.add_argument("--match-overlaps", action="store_true",
+                        help="DischargeRules(match_overlaps=True) instead of the defaults")
     args = parser.parse_args()
+    rules = DischargeRules(match_overlaps=True) if args.match_overlaps else None
     pd.set_option("display.width", 200)
     if not args.skip_accuracy:
         for fam in (["tuning", "heldback"] if args.family == "both" else [args.family]):
-            accuracy(fam, args.n_sessions)
+            accuracy(fam, args.n_sessions, rules)
     if not args.skip_speed:
-        speed(args.repeat)
+        speed(args.repeat, rules)

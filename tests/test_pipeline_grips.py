@@ -67,3 +67,20 @@ def test_reaction_time_from_an_annotation_and_from_a_trigger_channel(sagging):
     res = myoemg.analyze(wired, cue_channel="TTL 3")
     np.testing.assert_allclose(res.trials.reaction_s, 0.25, atol=0.05)
     assert myoemg.analyze(wired).trials.reaction_s.isna().all()  # not a cue by its name
+
+
+def test_discharge_rules_reach_the_detector_and_are_recorded():
+    from myoemg.detect import DischargeRules
+    from myoemg.sim import simulate_session
+
+    rec, _ = simulate_session(pattern="warm-up", seed=3, n_trials=2, rest_s=4.0,
+                              fs_emg=2000.0, fs_force=100.0)
+    default = myoemg.analyze(rec, verbose="error")
+    assert default.summary.parameters["discharge_rules"] == {}
+    assert (default.discharges.kind == "myotonic").any()
+    # a spike threshold no potential reaches: the detector runs with these rules
+    deaf = myoemg.analyze(rec, discharge_rules=DischargeRules(threshold=1e6), verbose="error")
+    assert deaf.summary.parameters["discharge_rules"] == {"threshold": 1e6}
+    assert len(deaf.discharges) == 0 and not deaf.trials.myotonic.any()
+    with pytest.raises(TypeError, match="DischargeRules"):
+        myoemg.analyze(rec, discharge_rules={"threshold": 5.0}, verbose="error")

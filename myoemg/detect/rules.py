@@ -12,7 +12,7 @@ and why.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -215,6 +215,12 @@ class DischargeRules:
     min_mains_fraction: float = 0.7
     hum_mains_fraction: float = 0.95
     soft_margin: float = 0.5
+
+    def changed(self) -> dict:
+        """The fields that differ from the defaults, by name (for provenance)."""
+        default = DischargeRules()
+        return {f.name: getattr(self, f.name) for f in fields(self)
+                if getattr(self, f.name) != getattr(default, f.name)}
 
 
 def _above(v, thr, margin):

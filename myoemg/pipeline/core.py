@@ -18,6 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .._version import __version__
+from ..detect.rules import DischargeRules
 from ..detect.trials import CUE_PATTERN, find_cues
 from ..metrics.relaxation import REFERENCES
 from ..quality import RecordingChecks, flag_notes, quality_summary, usable_emg
@@ -36,7 +37,8 @@ from .tables import TRIAL_MYOTONIC_RULE, session_numbers, trial_table
 def analyze(recording, *, emg=None, force=None, electrode=None, detect=True,
             band_hz=None, mains_hz="auto", force_lowpass_hz=FORCE_LOWPASS_HZ,
             trial_threshold_frac=0.3, min_hold_s=1.0, relaxation_reference="auto",
-            cue_pattern=CUE_PATTERN, cue_channel=None, grading=None, verbose=None) -> Analysis:
+            cue_pattern=CUE_PATTERN, cue_channel=None, grading=None, discharge_rules=None,
+            verbose=None) -> Analysis:
     """Analyse a grip session: trials, relaxation times, EMG after-activity, discharges.
 
     Parameters
@@ -75,6 +77,10 @@ def analyze(recording, *, emg=None, force=None, electrode=None, detect=True,
     grading : dict | None
         Options of :func:`myoemg.grading.grade_severity`, e.g. ``{"uln_rt90_5_s": 0.5}`` or
         ``{"device_type": "qma"}``; by default the ULN follows ``metadata['device']``.
+    discharge_rules : DischargeRules | None
+        Thresholds and options of the discharge detector (:class:`myoemg.detect.DischargeRules`,
+        e.g. ``DischargeRules(match_overlaps=True)``); default ``DischargeRules()``. The fields
+        that differ from the defaults are recorded in ``summary.parameters``.
     verbose : bool | str | int | None
         Log level for this call.
 
@@ -102,12 +108,17 @@ def analyze(recording, *, emg=None, force=None, electrode=None, detect=True,
                         band_hz=band_hz, mains_hz=mains_hz, force_lowpass_hz=force_lowpass_hz,
                         trial_threshold_frac=trial_threshold_frac, min_hold_s=min_hold_s,
                         relaxation_reference=relaxation_reference, cue_pattern=cue_pattern,
-                        cue_channel=cue_channel, grading=grading)
+                        cue_channel=cue_channel, grading=grading,
+                        discharge_rules=discharge_rules)
 
 
 def _analyze(recording, *, emg, force, electrode, detect, band_hz, mains_hz, force_lowpass_hz,
              trial_threshold_frac, min_hold_s, relaxation_reference, cue_pattern, cue_channel,
-             grading):
+             grading, discharge_rules):
+    if discharge_rules is not None and not isinstance(discharge_rules, DischargeRules):
+        raise TypeError("discharge_rules must be a myoemg.detect.DischargeRules, got "
+                        f"{type(discharge_rules).__name__}; build one with "
+                        "DischargeRules(name=value, ...).")
     rec = _as_recording(recording)
     release_freed_memory()  # what reading the file freed (the EMG step needs its pages)
     if emg is not None or force is not None:
@@ -143,7 +154,8 @@ def _analyze(recording, *, emg, force, electrode, detect, band_hz, mains_hz, for
     release_freed_memory()
     # no force: the grips are found in the EMG itself (grip_from 'emg', no relaxation time)
     emg_result = emg_measures(rec, trials, band=band, mains_hz=mains_hz, electrode=electrode,
-                              detect=detect, snr_channels=set(checks.needs_snr),
+                              detect=detect, rules=discharge_rules,
+                              snr_channels=set(checks.needs_snr),
                               grip_search=GripSearch(trial_threshold_frac, min_hold_s, cues)
                               if force_ch is None else None)
     if emg_result.trials is not None:
@@ -160,7 +172,8 @@ def _analyze(recording, *, emg, force, electrode, detect, band_hz, mains_hz, for
               "force_lowpass_hz": force_lowpass_hz, "trial_threshold_frac": trial_threshold_frac,
               "min_hold_s": min_hold_s, "relaxation_reference": relaxation_reference,
               "cue_pattern": cue_pattern, "cue_channel": cue_channel, "detect": detect,
-              "grading": dict(grading or {})}
+              "grading": dict(grading or {}),
+              "discharge_rules": discharge_rules.changed() if discharge_rules else {}}
     summary = Summary(
         version=__version__, inputs=tuple(_inputs(rec)), parameters=params,
         force_channel=force_ch.name if force_ch else None,

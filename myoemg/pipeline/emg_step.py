@@ -94,8 +94,12 @@ class EmgResult:
 
 
 def emg_measures(rec: Recording, trials: pd.DataFrame, *, band, mains_hz, electrode,
-                 detect, snr_channels=(), grip_search: GripSearch | None = None) -> EmgResult:
+                 detect, rules=None, snr_channels=(),
+                 grip_search: GripSearch | None = None) -> EmgResult:
     """After-activity and discharges after each release, from EMG cleaned once.
+
+    ``rules`` (a :class:`myoemg.detect.DischargeRules`, or None for the defaults) goes to the
+    discharge detector.
 
     ``snr_channels`` names the EMG channels whose activity-to-rest ratio the quality checks
     ask for (:attr:`myoemg.quality.RecordingChecks.needs_snr`); it is judged on their
@@ -142,7 +146,7 @@ def emg_measures(rec: Recording, trials: pd.DataFrame, *, band, mains_hz, electr
                                            t50_s=trials["t50_s"] - t0))
         if detect:
             found.append(_discharges(cleaned, g.fs, list(g.names), g.start_s, trials,
-                                     electrode))
+                                     electrode, rules))
         del cleaned, env
     after = _row_nanmax(np.hstack(per_channel)) if per_channel else \
         np.full(len(trials), np.nan)  # longest over channels
@@ -186,7 +190,7 @@ def _row_nanmax(a):
     return out
 
 
-def _discharges(cleaned, fs, names, t0, trials, electrode):
+def _discharges(cleaned, fs, names, t0, trials, electrode, rules=None):
     """Unit trains after each release (or in the whole EMG without trials), with their trial.
 
     Returns the trains table and the decomposition's spikes and templates, in recording time.
@@ -197,7 +201,8 @@ def _discharges(cleaned, fs, names, t0, trials, electrode):
     else:
         windows = None  # EMG only: search the whole recording
     dec = detect_discharges(cleaned, fs=fs, ch_names=names, search_s=windows,
-                            electrode=electrode, prefiltered=True, return_details=True)
+                            electrode=electrode, prefiltered=True, return_details=True,
+                            rules=rules)
     found = dec.trains.copy()
     found[["start_s", "end_s"]] += t0
     spikes = dec.spikes.copy()
