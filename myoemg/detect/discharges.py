@@ -32,8 +32,9 @@ from .grouping import (
     interference_end,
     split_train,
 )
-from .rules import KINDS, DischargeRules, classify_train
-from .sorting import snippets_at, sort_window
+from .rules import KINDS, DischargeRules, check_rules, classify_train
+from .snippets import snippets_at
+from .sorting import sort_window
 from .tracking import needs_tracking, track_pool
 
 #: Columns of the trains table (one row per unit train), in order.
@@ -201,9 +202,7 @@ def decompose(emg, *, fs, ch_names=None, search_s=None, electrode="surface", pre
     """
     fs = validate_fs(fs)
     check_option("electrode", electrode, tuple(BANDS_HZ))
-    rules = rules or DischargeRules()
-    if not isinstance(rules, DischargeRules):
-        raise TypeError(f"rules must be a DischargeRules, got {type(rules).__name__}.")
+    rules = check_rules(rules)
     arr, _ = as_2d(emg, "emg")
     n_ch, n_times = arr.shape
     ch_names = [f"ch{k}" for k in range(n_ch)] if ch_names is None else list(ch_names)

@@ -200,8 +200,10 @@ def match_pursuit(x, templates, *, min_peak, min_corr, refractory_n=None, spikes
     free = np.ones((n_units, x.size), bool)
     if spikes is not None:
         _block(free, *spikes, refractory_n)
-    reach = np.arange(-max(n_snip - 1, int(refractory_n.max())),
-                      max(n_snip - 1, int(refractory_n.max())) + 1)
+    # a placement changes the correlations within a snippet, the freedom within a refractory
+    # period: the scores to recompute around it
+    far = max(n_snip - 1, int(refractory_n.max()))
+    reach = np.arange(-far, far + 1)
     c = correlate_templates(resid, templates)  # correlated once, then updated in place
     best, score = _best_placements(c, _local_energy(resid, n_snip), free, energy, peak,
                                    min_peak, min_corr)

@@ -223,6 +223,17 @@ class DischargeRules:
                 if getattr(self, f.name) != getattr(default, f.name)}
 
 
+
+def check_rules(rules, name="rules"):
+    """``rules``, or the default ``DischargeRules()`` for None; TypeError for anything else."""
+    if rules is None:
+        return DischargeRules()
+    if not isinstance(rules, DischargeRules):
+        raise TypeError(f"{name} must be a myoemg.detect.DischargeRules, got "
+                        f"{type(rules).__name__}; build one with DischargeRules(name=value, "
+                        "...).")
+    return rules
+
 def _above(v, thr, margin):
     """Soft membership of ``v ≥ thr``: 0.5 at thr, 1 at thr·(1 + margin), 0 at thr·(1 − margin)."""
     width = max(abs(thr) * margin, 1e-12)

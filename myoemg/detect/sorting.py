@@ -29,11 +29,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import signal as sps
 
 from .clustering import gmm_bic, snippet_features
 from .features import cv2
 from .matching import match_pursuit, place
+from .snippets import align_centroid, candidates, coincident, nearest_lag, snippets_at
 
 
 @dataclass
@@ -61,46 +61,6 @@ class WindowSort:
     templates: np.ndarray
 
 
-def candidates(x, thr, dead_n):
-    """Peaks of ``|x|`` above ``thr``, at least ``dead_n`` samples apart (larger kept)."""
-    peaks, _ = sps.find_peaks(np.abs(x), height=thr, distance=max(1, dead_n))
-    return peaks
-
-
-def align_centroid(x, peaks, reach, dead_n):
-    """Move each peak to the energy centroid of ``x`` within ±``reach`` samples.
-
-    A biphasic potential is found on whichever phase is larger in the noise; its energy
-    centroid is the same point either way, so one unit gives one snippet shape rather than
-    two shifted ones (ours; a polarity-free version of aligning on the detection peak,
-    Quiroga et al. 2004). Peaks that land within ``dead_n`` of a larger one are dropped.
-    """
-    if peaks.size == 0:
-        return peaks
-    snips = snippets_at(x, peaks, reach)
-    energy = snips**2
-    offset = (energy @ np.arange(-reach, reach + 1)) / np.maximum(energy.sum(axis=1), 1e-30)
-    centre = np.clip(peaks + np.round(offset).astype(int), 0, x.size - 1)
-    height = np.abs(x[peaks])
-    order = np.argsort(centre, kind="stable")
-    centre, height = centre[order], height[order]
-    for _ in range(3):  # drop the smaller of neighbours closer than dead_n (vectorised)
-        close = np.diff(centre) < dead_n
-        if not close.any():
-            break
-        drop = np.zeros(centre.size, bool)
-        i = np.flatnonzero(close)
-        drop[np.where(height[i] < height[i + 1], i, i + 1)] = True
-        centre, height = centre[~drop], height[~drop]
-    return np.unique(centre)
-
-
-def snippets_at(x, samples, half):
-    """Rows ``x[s - half : s + half + 1]`` (clipped at the edges), shape (n, 2·half + 1)."""
-    idx = np.asarray(samples)[:, None] + np.arange(-half, half + 1)[None, :]
-    return x.take(idx, mode="clip")
-
-
 def best_shift_corr(a, b, max_shift):
     """Largest correlation of ``a`` and ``b`` over shifts of ±``max_shift`` samples.
 
@@ -123,23 +83,11 @@ def best_shift_corr(a, b, max_shift):
     return float(r[best]), best - m
 
 
-def _coincident(small, big, dead_n):
-    """Mask of the samples of ``small`` within ``dead_n`` of one of ``big`` (both sorted)."""
-    if big.size == 0:
-        return np.zeros(small.size, bool)
-    pos = np.clip(np.searchsorted(big, small), 1, max(1, big.size - 1))
-    near = np.minimum(np.abs(big[np.minimum(pos, big.size - 1)] - small),
-                      np.abs(big[pos - 1] - small))
-    return near < dead_n
-
-
 def _locked_share(small, big, tol_n):
     """Share of ``small``'s spikes at one fixed lag (± ``tol_n``) from the nearest of ``big``."""
     if big.size == 0 or small.size == 0:
         return 0.0
-    pos = np.clip(np.searchsorted(big, small), 1, max(1, big.size - 1))
-    after, before = big[np.minimum(pos, big.size - 1)] - small, big[pos - 1] - small
-    lag = np.where(np.abs(after) < np.abs(before), after, before)
+    lag = nearest_lag(small, big)
     return float(np.mean(np.abs(lag - np.median(lag)) <= tol_n))
 
 
@@ -174,10 +122,10 @@ def _same_unit(ta, tb, dead_n, similar=True):
     skips every other spike of the unit.
     """
     small, big = (ta, tb) if ta.size <= tb.size else (tb, ta)
-    coincident = _coincident(small, big, dead_n)
-    if similar and coincident.mean() >= 0.5:
+    twice = coincident(small, big, dead_n)
+    if similar and twice.mean() >= 0.5:
         return True
-    both = np.sort(np.concatenate([big, small[~coincident]]))
+    both = np.sort(np.concatenate([big, small[~twice]]))
     c_a, c_b, c_ab = (cv2(np.diff(v).astype(float)) for v in (ta, tb, both))
     if not np.isfinite([c_a, c_b]).any():
         return similar
@@ -263,20 +211,37 @@ def _fit(x, samples, units, templates, half, min_corr):
     return gains, snips, units
 
 
-def _peel_peaks(x, samples, units, gains, templates, thr, half, dead_n, min_corr):
-    """Spikes hidden under other units: peaks of the residual matched to a template.
+def _peel(x, samples, units, gains, templates, sigma, half, dead_n, rules, match_overlaps):
+    """Spikes hidden under other units, found in the residual (sorting step 5).
+
+    The sorted spikes' scaled templates are subtracted; the masked potentials are then
+    found at the residual's peaks (:func:`_residual_peaks`) or, with ``match_overlaps``, by
+    matching pursuit over the whole residual (:func:`_matched`). Either way, one near a
+    sorted spike's centre is what that spike's fit left over, not another potential.
+    Returns the new spikes' samples and units.
+    """
+    if templates.shape[0] == 0:
+        return np.zeros(0, int), np.zeros(0, int)
+    resid = x - _model(x.size, samples, units, gains, templates)
+    find = _matched if match_overlaps else _residual_peaks
+    ok = units >= 0
+    peaks, best = find(resid, samples[ok], units[ok], gains[ok], templates, sigma, half,
+                       dead_n, rules)
+    taken = np.sort(samples[ok])
+    if taken.size and peaks.size:
+        keep = ~coincident(peaks, taken, max(2, dead_n // 2))
+        peaks, best = peaks[keep], best[keep]
+    return peaks, best
+
+
+def _residual_peaks(resid, samples, units, gains, templates, sigma, half, dead_n, rules):
+    """Peaks of the residual that match a template (arguments as :func:`_peel`).
 
     A potential masked by a larger one seldom leaves a peak of its own, so this finds
-    fewer of them than :func:`_peel_matching`; but it places nothing on the unmodelled
-    phases of a potential longer than the snippet.
+    fewer of them than :func:`_matched`; but it places nothing on the unmodelled phases of
+    a potential longer than the snippet.
     """
-    resid = x - _model(x.size, samples, units, gains, templates)
-    peaks = candidates(resid, thr, dead_n)
-    taken = np.sort(samples[units >= 0])
-    if taken.size:  # a residual peak near a sorted spike's centre is a fitting leftover
-        peaks = peaks[~_coincident(peaks, taken, max(2, dead_n // 2))]
-    if peaks.size == 0 or templates.shape[0] == 0:
-        return np.zeros(0, int), np.zeros(0, int)
+    peaks = candidates(resid, rules.threshold * sigma, dead_n)
     snips = snippets_at(resid, peaks, half)
     s = snips - snips.mean(1, keepdims=True)
     t = templates - templates.mean(1, keepdims=True)
@@ -284,25 +249,17 @@ def _peel_peaks(x, samples, units, gains, templates, thr, half, dead_n, min_corr
     with np.errstate(divide="ignore", invalid="ignore"):
         r = np.where(den > 0, (s @ t.T) / den, 0.0)
     best = np.argmax(r, axis=1)
-    keep = r[np.arange(peaks.size), best] >= min_corr
+    keep = r[np.arange(peaks.size), best] >= rules.peel_min_corr
     return peaks[keep], best[keep]
 
 
-def _peel_matching(x, samples, units, gains, templates, sigma, dead_n, rules):
-    """Spikes hidden under other units: templates matched to the residual, overlaps resolved.
+def _matched(resid, samples, units, gains, templates, sigma, half, dead_n, rules):
+    """Templates matched over the residual, overlaps resolved (arguments as :func:`_peel`).
 
-    The sorted spikes' scaled templates are subtracted and the residual is explained by
-    matching pursuit (:func:`myoemg.detect.matching.match_pursuit`): a potential masked by
-    one or more others is found once they are gone. A unit is not placed within its
-    refractory period of one of its spikes, and a placement near any sorted spike's centre
-    is what that spike's fit left over, not another potential.
+    Matching pursuit (:func:`myoemg.detect.matching.match_pursuit`): a potential masked by
+    one or more others is found once they are gone; a unit is not placed within its
+    refractory period of one of its spikes.
     """
-    if templates.shape[0] == 0:
-        return np.zeros(0, int), np.zeros(0, int)
-    resid = x - _model(x.size, samples, units, gains, templates)
-    # a unit does not fire again within its refractory period
-    refractory_n = np.full(templates.shape[0], dead_n)
-    ok = units >= 0
     # a placement is fitted anywhere, not found at a peak: it must stand higher than a
     # detected spike, and at no less than a fraction of its unit's typical size
     typical = np.array([np.median(gains[units == u]) if np.any(units == u) else 0.0
@@ -311,12 +268,8 @@ def _peel_matching(x, samples, units, gains, templates, sigma, dead_n, rules):
                           rules.match_min_gain * typical * np.abs(templates).max(axis=1))
     peaks, best, _, _ = match_pursuit(resid, templates, min_peak=min_peak,
                                       min_corr=rules.peel_min_corr,
-                                      refractory_n=refractory_n,
-                                      spikes=(samples[ok], units[ok]))
-    taken = np.sort(samples[ok])
-    if taken.size and peaks.size:
-        keep = ~_coincident(peaks, taken, max(2, dead_n // 2))
-        peaks, best = peaks[keep], best[keep]
+                                      refractory_n=np.full(templates.shape[0], dead_n),
+                                      spikes=(samples, units))
     return peaks, best
 
 
@@ -358,8 +311,8 @@ def sort_window(x, sigma, *, fs, half, rules, match_overlaps=False):
     rules : DischargeRules
         ``threshold``, ``max_units``, ``min_corr``, ``merge_corr``, ``refractory_s``.
     match_overlaps : bool
-        Find masked spikes by template matching over the residual (:func:`_peel_matching`)
-        rather than at the residual's peaks (:func:`_peel_peaks`); see step 5 above.
+        Find masked spikes by template matching over the residual (:func:`_matched`)
+        rather than at the residual's peaks (:func:`_residual_peaks`); see step 5 above.
 
     Returns
     -------
@@ -385,12 +338,8 @@ def sort_window(x, sigma, *, fs, half, rules, match_overlaps=False):
         labels = _relabel(labels)
         templates = np.stack([np.median(snips[labels == u], axis=0) for u in range(ids.size)])
         gains, snips, labels = _fit(x, samples, labels, templates, half, rules.min_corr)
-        if match_overlaps:
-            new, new_u = _peel_matching(x, samples, labels, gains, templates, sigma, dead_n,
-                                        rules)
-        else:
-            new, new_u = _peel_peaks(x, samples, labels, gains, templates, thr, half, dead_n,
-                                     rules.peel_min_corr)
+        new, new_u = _peel(x, samples, labels, gains, templates, sigma, half, dead_n, rules,
+                           match_overlaps)
         samples = np.concatenate([samples, new])
         labels = np.concatenate([labels, new_u])
         gains, snips, labels = _fit(x, samples, labels, templates, half, rules.min_corr)

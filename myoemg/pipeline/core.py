@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .._version import __version__
-from ..detect.rules import DischargeRules
+from ..detect.rules import check_rules
 from ..detect.trials import CUE_PATTERN, find_cues
 from ..metrics.relaxation import REFERENCES
 from ..quality import RecordingChecks, flag_notes, quality_summary, usable_emg
@@ -115,10 +115,7 @@ def analyze(recording, *, emg=None, force=None, electrode=None, detect=True,
 def _analyze(recording, *, emg, force, electrode, detect, band_hz, mains_hz, force_lowpass_hz,
              trial_threshold_frac, min_hold_s, relaxation_reference, cue_pattern, cue_channel,
              grading, discharge_rules):
-    if discharge_rules is not None and not isinstance(discharge_rules, DischargeRules):
-        raise TypeError("discharge_rules must be a myoemg.detect.DischargeRules, got "
-                        f"{type(discharge_rules).__name__}; build one with "
-                        "DischargeRules(name=value, ...).")
+    discharge_rules = check_rules(discharge_rules, "discharge_rules")
     rec = _as_recording(recording)
     release_freed_memory()  # what reading the file freed (the EMG step needs its pages)
     if emg is not None or force is not None:
@@ -173,7 +170,7 @@ def _analyze(recording, *, emg, force, electrode, detect, band_hz, mains_hz, for
               "min_hold_s": min_hold_s, "relaxation_reference": relaxation_reference,
               "cue_pattern": cue_pattern, "cue_channel": cue_channel, "detect": detect,
               "grading": dict(grading or {}),
-              "discharge_rules": discharge_rules.changed() if discharge_rules else {}}
+              "discharge_rules": discharge_rules.changed()}
     summary = Summary(
         version=__version__, inputs=tuple(_inputs(rec)), parameters=params,
         force_channel=force_ch.name if force_ch else None,

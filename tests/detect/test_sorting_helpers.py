@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from myoemg.detect.sorting import _model, best_shift_corr, snippets_at
+from myoemg.detect.snippets import snippets_at
+from myoemg.detect.sorting import _model, best_shift_corr
 
 
 def _loop_best_shift_corr(a, b, max_shift):
